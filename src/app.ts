@@ -1,0 +1,111 @@
+import type { RequestListener } from 'node:http';
+import express, { type Express } from 'express';
+import type { CommandKind, CommandOf } from './core/command';
+import { Dispatcher } from './core/dispatcher';
+import type { Driver } from './core/driver';
+import type { Logger } from './core/logger';
+import type { GatewayConfig } from './config/schema';
+import { createDriver } from './drivers/registry';
+import { parseByteSize } from './http/body';
+import { createDialectListener, type RequestRecord } from './http/listener';
+import { DialectRouter } from './http/router';
+import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
+import { inboundRegistry } from './inbound/registry';
+import { logRequest } from './observability/request-log';
+
+export interface GatewayDeps {
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Gateway {
+  /** The node:http request listener: dialects first, then the operations app. */
+  listener: RequestListener;
+  /** Health and other operational endpoints (express). */
+  ops: Express;
+  /** Start-up warnings worth an operator's attention (e.g. an open credential). */
+  warnings: string[];
+  ready(): Promise<{ ready: boolean; backends: Record<string, { ok: boolean; detail?: string }> }>;
+  close(): Promise<void>;
+}
+
+/** Wires config into drivers, dispatcher and dialect routers. Listens on nothing: main.ts and tests do. */
+export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
+  const now = deps.now ?? (() => new Date());
+  const { logger } = deps;
+  const drivers = new Map<string, Driver>();
+  for (const [name, backend] of Object.entries(config.backends)) {
+    drivers.set(name, createDriver(backend, { backendName: name, logger, now }));
+  }
+  const dispatcher = new Dispatcher(config.routes, drivers, config.services);
+
+  const inboundDeps: InboundDeps = {
+    logger,
+    now,
+    limits: { maxFields: config.server.maxFields },
+    execute: async <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest) => {
+      req.facts.command = command.kind;
+      req.facts.service = command.service;
+      req.facts.backend = dispatcher.backendOf(command.service);
+      return dispatcher.dispatch<K>(command);
+    },
+  };
+
+  const routers: InboundRouter[] = [];
+  for (const name of Object.keys(inboundRegistry) as (keyof typeof inboundRegistry)[]) {
+    const definition = inboundRegistry[name];
+    const dialectConfig = config.inbound[name];
+    if (definition && dialectConfig.enabled) routers.push((definition.create as (d: InboundDeps, c: unknown) => InboundRouter)(inboundDeps, dialectConfig));
+  }
+
+  const warnings = startupWarnings(config);
+  const gateway: Gateway = {
+    listener: () => undefined,
+    ops: createOpsApp(() => gateway.ready()),
+    warnings,
+    async ready() {
+      const backends: Record<string, { ok: boolean; detail?: string }> = {};
+      await Promise.all(
+        [...drivers].map(async ([name, driver]) => {
+          backends[name] = await driver.health().catch((err: unknown) => ({ ok: false, detail: String(err) }));
+        }),
+      );
+      return { ready: Object.values(backends).every((b) => b.ok), backends };
+    },
+    async close() {
+      await Promise.allSettled([...drivers.values()].map((d) => d.close()));
+    },
+  };
+  gateway.listener = createDialectListener({
+    router: new DialectRouter(routers),
+    bodyLimit: parseByteSize(config.server.bodyLimit),
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    fallback: gateway.ops,
+    onDone: (record: RequestRecord) => logRequest(logger, record),
+  });
+  return gateway;
+}
+
+function createOpsApp(ready: Gateway['ready']): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const state = await ready();
+    res.status(state.ready ? 200 : 503).json({ status: state.ready ? 'ready' : 'not ready', backends: state.backends });
+  });
+  app.use((req, res) => {
+    res.status(404).json({ error: 'not_found', message: `No route for ${req.method} ${req.path}` });
+  });
+  return app;
+}
+
+function startupWarnings(config: GatewayConfig): string[] {
+  const warnings: string[] = [];
+  const { nexus } = config.inbound;
+  if (nexus.enabled && !nexus.apiKeys) warnings.push('inbound.nexus has no apiKeys: any non-empty x-api-key is accepted');
+  return warnings;
+}

@@ -1,0 +1,95 @@
+import type { Command, CommandKind, CommandOf, CreateCommand, ResultOf } from './command';
+import type { Driver } from './driver';
+import { GatewayError } from './errors';
+import { compilePattern, type NameMatcher } from './pattern';
+
+/** GMS service options: defaults of a service's creates, and whether a request may overwrite them. */
+export interface ServiceDefaults {
+  interactionType?: string;
+  interactionSubtype?: string;
+  mediaType?: string;
+  queue?: string;
+  allowOverwrite?: boolean;
+}
+
+export interface RouteSpec {
+  service: string;
+  backend: string;
+}
+
+interface CompiledRoute {
+  matches: NameMatcher;
+  backend: string;
+  driver: Driver;
+}
+
+export interface Dispatched<K extends CommandKind> {
+  result: ResultOf<K>;
+  backend: string;
+}
+
+/**
+ * Routes a command by its service to a backend (first matching route wins), applies the service's
+ * defaults to creates, and answers `unsupported` before any I/O when the backend lacks the command.
+ */
+export class Dispatcher {
+  private readonly routes: CompiledRoute[];
+  private readonly services: { matches: NameMatcher; defaults: ServiceDefaults }[];
+
+  constructor(routes: RouteSpec[], drivers: ReadonlyMap<string, Driver>, services: Record<string, ServiceDefaults> = {}) {
+    this.routes = routes.map((r) => {
+      const driver = drivers.get(r.backend);
+      if (!driver) throw new Error(`route for "${r.service}" names unknown backend "${r.backend}"`);
+      return { matches: compilePattern(r.service), backend: r.backend, driver };
+    });
+    this.services = Object.entries(services).map(([name, defaults]) => ({ matches: compilePattern(name), defaults }));
+  }
+
+  /** The backend a service is routed to; `not_found` (subject service) when no route matches. */
+  route(service: string): { backend: string; driver: Driver } {
+    for (const r of this.routes) if (r.matches(service)) return r;
+    throw new GatewayError('not_found', `Service ${service} is not configured`, { subject: 'service', ref: service });
+  }
+
+  async dispatch<K extends CommandKind>(command: CommandOf<K>): Promise<Dispatched<K>> {
+    const { backend, driver } = this.route(command.service);
+    const handler = driver[command.kind] as ((c: CommandOf<K>) => Promise<ResultOf<K>>) | undefined;
+    if (!handler) {
+      throw new GatewayError('unsupported', `Operation ${command.kind} is not supported for service ${command.service}`);
+    }
+    const prepared = command.kind === 'create' ? (this.applyDefaults(command as CreateCommand) as CommandOf<K>) : command;
+    const result = await handler.call(driver, prepared);
+    return { result, backend };
+  }
+
+  /** Backend name for logs before dispatch, without throwing. */
+  backendOf(service: string): string | undefined {
+    for (const r of this.routes) if (r.matches(service)) return r.backend;
+    return undefined;
+  }
+
+  private defaultsOf(service: string): ServiceDefaults | undefined {
+    for (const s of this.services) if (s.matches(service)) return s.defaults;
+    return undefined;
+  }
+
+  /**
+   * GMS `allow_overwrite`: a configured service's defaults win over the request unless the service allows
+   * overwriting; fields a service leaves unset, and services with no configuration, take the request's values.
+   */
+  private applyDefaults(command: CreateCommand): CreateCommand {
+    const d = this.defaultsOf(command.service);
+    if (!d) return command;
+    const pick = (requested: string | undefined, configured: string | undefined) =>
+      d.allowOverwrite ? (requested ?? configured) : (configured ?? requested);
+    return {
+      ...command,
+      interactionType: pick(command.interactionType, d.interactionType),
+      interactionSubtype: pick(command.interactionSubtype, d.interactionSubtype),
+      mediaType: pick(command.mediaType, d.mediaType),
+      queue: pick(command.queue, d.queue),
+    };
+  }
+}
+
+export type { Command };

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { CommandKind, CommandOf, ResultOf } from './command';
+import type { Logger } from './logger';
+
+/** One method per command kind the backend serves; a missing one is `unsupported`, answered before any I/O. */
+export type CommandHandlers = { [K in CommandKind]?: (command: CommandOf<K>) => Promise<ResultOf<K>> };
+
+export interface DriverHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface Driver extends CommandHandlers {
+  health(): Promise<DriverHealth>;
+  close(): Promise<void>;
+}
+
+/** What a driver may be given: nothing reaches for globals or process.env. */
+export interface DriverDeps {
+  /** The backend's name in the config, for logs, metrics and breaker state. */
+  backendName: string;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface DriverDefinition<Config extends { driver: string } = { driver: string }, Deps extends DriverDeps = DriverDeps> {
+  name: Config['driver'];
+  configSchema: z.ZodType<Config>;
+  create(deps: Deps, config: Config): Driver;
+}
+
+export function capabilitiesOf(driver: Driver): CommandKind[] {
+  return (['create', 'get', 'update', 'stop', 'agent', 'list'] as const).filter((k) => typeof driver[k] === 'function');
+}

@@ -1,0 +1,72 @@
+/** Every failure the core, the dialects and the drivers speak of. Each dialect maps these at its own edge. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'already_exists',
+  'unsupported',
+  'conflict',
+  'rate_limited',
+  'upstream_unavailable',
+  'upstream_timeout',
+  'upstream_rejected',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const RETRYABLE: Record<ErrorCode, boolean> = {
+  invalid_request: false,
+  unauthorized: false,
+  forbidden: false,
+  not_found: false,
+  already_exists: false,
+  unsupported: false,
+  conflict: false,
+  rate_limited: true,
+  upstream_unavailable: true,
+  upstream_timeout: true,
+  upstream_rejected: false,
+  internal: false,
+};
+
+export interface ErrorDetails {
+  /** What was not found: an interaction, or a service no route matches (dialects answer these differently). */
+  subject?: 'interaction' | 'service';
+  /** The field or key the problem is about, so a dialect can name it. */
+  field?: string;
+  /** The id or externalId the request named, for dialects that echo it (GMS "Specified interaction Id[…]"). */
+  ref?: string;
+  /** The upstream's own answer, kept for logs and metrics; never rendered to a client. */
+  upstreamStatus?: number;
+  upstreamCode?: string | number;
+  /** Seconds after which a retry may succeed (Nexus Retry-After). */
+  retryAfterSeconds?: number;
+  /** HTTP status a dialect should use where the same code can mean two statuses (e.g. 413 for an oversized body). */
+  httpStatus?: number;
+}
+
+/** The one error type. `message` is safe to show a client: it never holds a stack or an upstream body. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.retryable = RETRYABLE[code];
+    this.details = details;
+  }
+}
+
+/** Anything thrown that is not a GatewayError becomes a generic internal error: its text may hold internals. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  return new GatewayError('internal', 'Internal error', {}, { cause: err });
+}
+
+export const invalid = (message: string, field?: string): GatewayError =>
+  new GatewayError('invalid_request', message, field === undefined ? {} : { field });

@@ -1,0 +1,32 @@
+import type { UserData } from './user-data';
+
+export const INTERACTION_STATES = ['queued', 'handling', 'inWorkbin', 'stopped'] as const;
+export type InteractionState = (typeof INTERACTION_STATES)[number];
+
+/** The canonical open media interaction, as every dialect renders it and every driver returns it. */
+export interface Interaction {
+  id: string;
+  externalId?: string;
+  service: string;
+  parentInteractionId?: string;
+  type: string;
+  subtype: string;
+  mediaType: string;
+  state: InteractionState;
+  queue?: string;
+  workbin?: string;
+  agentId?: string;
+  /** ISO 8601 timestamps. */
+  receivedAt: string;
+  submittedAt: string;
+  placedInQueueAt?: string;
+  stoppedAt?: string;
+  stopReason?: { systemName?: string; description?: string };
+  userData: UserData;
+}
+
+/** What a create answers: every dialect needs the id, some echo the externalId. */
+export interface Created {
+  id: string;
+  externalId?: string;
+}

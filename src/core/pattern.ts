@@ -1,0 +1,16 @@
+/**
+ * Service-name patterns of the config (routes, API-key scopes, service defaults): `*` matches any run of
+ * characters, everything else is literal, and the whole name must match.
+ */
+export type NameMatcher = (name: string) => boolean;
+
+export function compilePattern(pattern: string): NameMatcher {
+  if (pattern === '*') return () => true;
+  if (!pattern.includes('*')) return (name) => name === pattern;
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  const re = new RegExp(`^${source}$`, 's');
+  return (name) => re.test(name);
+}

@@ -1,0 +1,74 @@
+import { invalid } from './errors';
+
+/**
+ * User data is an ordered list of typed entries, as Interaction Server keeps it: duplicate keys are legal
+ * (Workspace AttachUserData makes them), and a kvlist nests another list.
+ */
+export type UserDataEntry =
+  | { key: string; type: 'str'; value: string }
+  | { key: string; type: 'int'; value: number }
+  | { key: string; type: 'kvlist'; value: UserData };
+export type UserData = UserDataEntry[];
+
+export const MAX_USER_DATA_DEPTH = 5;
+
+/** Keys that would reach an object's prototype if ever used as a property name; rejected in every dialect. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function assertSafeKey(key: string): void {
+  if (FORBIDDEN_KEYS.has(key)) throw invalid(`User-data key "${key}" is not allowed`, key);
+}
+
+/**
+ * A wire object (JSON or a parsed form) to user data. Strings stay strings, integers become `int`,
+ * booleans and non-integer numbers keep their string form, objects become `kvlist` (depth ≤ 5);
+ * `null` and arrays are rejected naming the key.
+ */
+export function userDataFromObject(obj: Record<string, unknown>, path = '', depth = 1): UserData {
+  const out: UserData = [];
+  for (const key of Object.keys(obj)) {
+    assertSafeKey(key);
+    out.push(entryFromValue(key, obj[key], path === '' ? key : `${path}.${key}`, depth));
+  }
+  return out;
+}
+
+export function entryFromValue(key: string, value: unknown, path = key, depth = 1): UserDataEntry {
+  switch (typeof value) {
+    case 'string':
+      return { key, type: 'str', value };
+    case 'number':
+      if (Number.isSafeInteger(value)) return { key, type: 'int', value };
+      if (!Number.isFinite(value)) throw invalid(`User-data key "${path}" must be a finite number`, path);
+      return { key, type: 'str', value: String(value) };
+    case 'boolean':
+      return { key, type: 'str', value: String(value) };
+    case 'object': {
+      if (value === null) throw invalid(`User-data key "${path}" must not be null`, path);
+      if (Array.isArray(value)) throw invalid(`User-data key "${path}" must not be an array`, path);
+      if (depth >= MAX_USER_DATA_DEPTH) throw invalid(`User-data key "${path}" nests deeper than ${MAX_USER_DATA_DEPTH}`, path);
+      return { key, type: 'kvlist', value: userDataFromObject(value as Record<string, unknown>, path, depth + 1) };
+    }
+    default:
+      throw invalid(`User-data key "${path}" has an unsupported value`, path);
+  }
+}
+
+/** User data as a JSON object: with duplicate keys the last entry wins. Null-prototype, so no key is special. */
+export function userDataToObject(userData: UserData): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const entry of userData) out[entry.key] = entry.type === 'kvlist' ? userDataToObject(entry.value) : entry.value;
+  return out;
+}
+
+/** Entries of `userData` whose key is `key`. */
+export function entriesOf(userData: UserData, key: string): UserDataEntry[] {
+  return userData.filter((e) => e.key === key);
+}
+
+/** Counts every key at every depth, for the maxFields limit. */
+export function countUserDataKeys(userData: UserData): number {
+  let n = 0;
+  for (const e of userData) n += 1 + (e.type === 'kvlist' ? countUserDataKeys(e.value) : 0);
+  return n;
+}

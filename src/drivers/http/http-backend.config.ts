@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { intValue } from '../../config/coerce';
+
+/** Options every HTTP driver takes, merged into its own config schema. */
+export const httpBackendOptions = {
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Per attempt; GMS's own default. */
+  timeoutMs: intValue(1).default(10000),
+  /** Extra attempts for requests that are safe to repeat. */
+  retries: intValue(0).default(2),
+  /** Consecutive failures that open the circuit breaker, and how long it stays open before one trial call. */
+  breakerThreshold: intValue(1).default(5),
+  breakerResetMs: intValue(1).default(5000),
+  /** Keep-alive connections per backend. */
+  connections: intValue(1).default(64),
+};

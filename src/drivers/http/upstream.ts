@@ -1,0 +1,44 @@
+import type { GatewayError } from '../../core/errors';
+
+/**
+ * The one upstream HTTP client every HTTP driver goes through (keep-alive pool, timeouts, deadline, retries
+ * where repeating is safe, circuit breaker, failure mapping). Drivers only build requests and read answers.
+ */
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the backend's baseUrl, each client-supplied segment already encoded with encodeSegment. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /**
+   * True only when sending the request twice is harmless (reads; creates that carry a dedupe key).
+   * A request that is not idempotent is never retried once it may have reached the upstream (RFC 7230 §6.3.1).
+   */
+  idempotent: boolean;
+  /** Epoch ms after which no attempt may run (the inbound request's deadline). */
+  deadline?: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Network failures, timeouts and 5xx answers are thrown as GatewayError (upstream_unavailable, upstream_timeout)
+ * with the upstream status in details; every other status is returned for the driver to map.
+ */
+export interface UpstreamClient {
+  request(req: UpstreamRequest): Promise<UpstreamResponse>;
+  breakerState(): BreakerState;
+  close(): Promise<void>;
+}
+
+/** Told about every upstream call and breaker change, for metrics. */
+export interface UpstreamObserver {
+  onCall(event: { backend: string; method: string; status?: number; error?: GatewayError; seconds: number }): void;
+  onBreakerChange(event: { backend: string; state: BreakerState }): void;
+}

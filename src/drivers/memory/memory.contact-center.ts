@@ -1,0 +1,140 @@
+import type {
+  AgentCommand,
+  CreateCommand,
+  GetCommand,
+  InteractionRef,
+  ListCommand,
+  StopCommand,
+  UpdateCommand,
+} from '../../core/command';
+import type { Driver, DriverDeps, DriverHealth } from '../../core/driver';
+import { GatewayError } from '../../core/errors';
+import type { Created, Interaction } from '../../core/interaction';
+import { planAgentOperation } from './agent-ops';
+import { createInteractionIdGenerator, type InteractionIdGenerator } from './interaction-id';
+import { InteractionStore, type Retention } from './memory.store';
+import { applyUserDataChanges, cloneUserData } from './user-data-ops';
+
+/** Interaction Server's defaults for an open media create that names none (GMS service options). */
+export const CREATE_DEFAULTS = { type: 'Inbound', subtype: 'InboundNew', mediaType: 'workitem' } as const;
+
+/**
+ * The memory backend: interactions, queues, workbins and agents in one process. Everything it answers is a copy,
+ * so no caller can change the store by keeping a reference.
+ */
+export class MemoryContactCenter implements Driver {
+  private readonly store: InteractionStore;
+  private readonly nextId: InteractionIdGenerator = createInteractionIdGenerator();
+
+  constructor(
+    private readonly deps: DriverDeps,
+    retention: Retention,
+  ) {
+    this.store = new InteractionStore(retention);
+  }
+
+  async create(command: CreateCommand): Promise<Created> {
+    const now = this.tick();
+    const { service, externalId } = command;
+    if (externalId !== undefined && this.store.liveByExternalId(service, externalId)) {
+      throw new GatewayError('already_exists', `An interaction with externalId ${externalId} already exists`, {
+        subject: 'interaction',
+        ref: externalId,
+      });
+    }
+    const at = now.toISOString();
+    const id = this.nextId(now.getTime());
+    const interaction: Interaction = {
+      id,
+      service,
+      type: command.interactionType ?? CREATE_DEFAULTS.type,
+      subtype: command.interactionSubtype ?? CREATE_DEFAULTS.subtype,
+      mediaType: command.mediaType ?? CREATE_DEFAULTS.mediaType,
+      state: 'queued',
+      queue: command.queue ?? service,
+      receivedAt: command.receivedAt ?? at,
+      submittedAt: at,
+      placedInQueueAt: at,
+      userData: cloneUserData(command.userData),
+    };
+    if (externalId !== undefined) interaction.externalId = externalId;
+    if (command.parentInteractionId !== undefined) interaction.parentInteractionId = command.parentInteractionId;
+    this.store.insert(interaction);
+    return externalId === undefined ? { id } : { id, externalId };
+  }
+
+  async get(command: GetCommand): Promise<Interaction> {
+    this.tick();
+    return copyInteraction(this.find(command.service, command.ref));
+  }
+
+  async update(command: UpdateCommand): Promise<void> {
+    this.tick();
+    const interaction = this.findLive(command.service, command.ref);
+    this.store.setUserData(interaction, applyUserDataChanges(interaction.userData, command.changes));
+  }
+
+  async stop(command: StopCommand): Promise<void> {
+    const now = this.tick();
+    const interaction = this.findLive(command.service, command.ref);
+    const { reasonSystemName: systemName, reasonDescription: description } = command;
+    const reason =
+      systemName === undefined && description === undefined
+        ? undefined
+        : { ...(systemName !== undefined && { systemName }), ...(description !== undefined && { description }) };
+    this.store.stop(interaction, now, reason);
+  }
+
+  async agent(command: AgentCommand): Promise<void> {
+    const now = this.tick();
+    const interaction = this.find(command.service, command.ref);
+    const outcome = planAgentOperation(interaction, command.agentId, command.operation, now.toISOString());
+    if (outcome.kind === 'stop') this.store.stop(interaction, now, undefined);
+    else this.store.place(interaction, outcome.placement);
+  }
+
+  async list(command: ListCommand): Promise<Interaction[]> {
+    this.tick();
+    const filter = { agentId: command.agentId, workbin: command.workbin };
+    return this.store.list(command.service, filter).map(copyInteraction);
+  }
+
+  async health(): Promise<DriverHealth> {
+    return { ok: true };
+  }
+
+  /** Nothing to release: no timers, sockets or files, and interactions stay readable for whoever still holds it. */
+  async close(): Promise<void> {}
+
+  /** The clock for this command; retention runs here because eviction only ever inspects the oldest stop. */
+  private tick(): Date {
+    const now = this.deps.now();
+    this.store.evict(now.getTime());
+    return now;
+  }
+
+  private find(service: string, ref: InteractionRef): Interaction {
+    const interaction = this.store.find(service, ref);
+    if (interaction) return interaction;
+    const what = ref.by === 'id' ? `Interaction ${ref.value}` : `Interaction with externalId ${ref.value}`;
+    throw new GatewayError('not_found', `${what} was not found`, { subject: 'interaction', ref: ref.value });
+  }
+
+  /** Update and stop of a stopped interaction are a conflict (GMS 253, Nexus 409, Workspace 2). */
+  private findLive(service: string, ref: InteractionRef): Interaction {
+    const interaction = this.find(service, ref);
+    if (interaction.state === 'stopped') {
+      throw new GatewayError('conflict', `Interaction ${interaction.id} is already stopped`, {
+        subject: 'interaction',
+        ref: ref.value,
+      });
+    }
+    return interaction;
+  }
+}
+
+function copyInteraction(interaction: Interaction): Interaction {
+  const copy: Interaction = { ...interaction, userData: cloneUserData(interaction.userData) };
+  if (interaction.stopReason) copy.stopReason = { ...interaction.stopReason };
+  return copy;
+}

@@ -1,0 +1,196 @@
+import type { InteractionRef } from '../../core/command';
+import type { Interaction } from '../../core/interaction';
+import type { UserData } from '../../core/user-data';
+import { StoppedQueue } from './stopped-queue';
+
+export interface Retention {
+  /** Stopped interactions older than this are forgotten. */
+  maxStoppedAgeMs: number;
+  /** At most this many stopped interactions are kept; the oldest go first. */
+  maxStopped: number;
+}
+
+/** Where a live interaction sits: the fields agent operations move. */
+export interface Placement {
+  state: 'queued' | 'handling' | 'inWorkbin';
+  queue?: string;
+  workbin?: string;
+  agentId?: string;
+  placedInQueueAt?: string;
+}
+
+export interface ListFilter {
+  agentId?: string;
+  workbin?: string;
+}
+
+type ById = Map<string, Interaction>;
+
+/** One service's interactions: every lookup is scoped to a service, so one tenant never sees another's ids. */
+interface ServiceSpace {
+  /** Not stopped, in creation order. */
+  live: ById;
+  liveByExternalId: ById;
+  /** The latest stopped interaction of each externalId, for lookups once no live one holds it. */
+  stoppedByExternalId: ById;
+  byAgent: Map<string, ById>;
+  byWorkbin: Map<string, ById>;
+  /** Live and stopped interactions held, so an emptied space can be dropped. */
+  held: number;
+}
+
+/**
+ * The interaction store of the memory contact center. It holds the records themselves and keeps its indexes
+ * right as they change; every operation costs O(1) (list: O(answer)). Callers get records, never copies: the
+ * driver copies what leaves it.
+ */
+export class InteractionStore {
+  private readonly byId: ById = new Map();
+  private readonly services = new Map<string, ServiceSpace>();
+  private readonly stopped = new StoppedQueue<Interaction>();
+
+  constructor(private readonly retention: Retention) {}
+
+  /** By id or externalId within a service; by externalId the live interaction wins, else the latest stopped one. */
+  find(service: string, ref: InteractionRef): Interaction | undefined {
+    if (ref.by === 'id') {
+      const found = this.byId.get(ref.value);
+      return found?.service === service ? found : undefined;
+    }
+    const space = this.services.get(service);
+    return space?.liveByExternalId.get(ref.value) ?? space?.stoppedByExternalId.get(ref.value);
+  }
+
+  liveByExternalId(service: string, externalId: string): Interaction | undefined {
+    return this.services.get(service)?.liveByExternalId.get(externalId);
+  }
+
+  /** Adds a live interaction; the caller has checked that its externalId is free. */
+  insert(interaction: Interaction): void {
+    const space = this.spaceOf(interaction.service);
+    this.byId.set(interaction.id, interaction);
+    space.held += 1;
+    space.live.set(interaction.id, interaction);
+    if (interaction.externalId !== undefined) space.liveByExternalId.set(interaction.externalId, interaction);
+    this.indexPlacement(space, interaction);
+  }
+
+  setUserData(interaction: Interaction, userData: UserData): void {
+    interaction.userData = userData;
+  }
+
+  place(interaction: Interaction, placement: Placement): void {
+    const space = this.spaceOf(interaction.service);
+    this.unindexPlacement(space, interaction);
+    interaction.state = placement.state;
+    setOrDelete(interaction, 'queue', placement.queue);
+    setOrDelete(interaction, 'workbin', placement.workbin);
+    setOrDelete(interaction, 'agentId', placement.agentId);
+    setOrDelete(interaction, 'placedInQueueAt', placement.placedInQueueAt);
+    this.indexPlacement(space, interaction);
+  }
+
+  stop(interaction: Interaction, at: Date, reason: Interaction['stopReason']): void {
+    const space = this.spaceOf(interaction.service);
+    this.unindexPlacement(space, interaction);
+    space.live.delete(interaction.id);
+    interaction.state = 'stopped';
+    interaction.stoppedAt = at.toISOString();
+    if (reason !== undefined) interaction.stopReason = reason;
+    // A stopped interaction has no owner and sits in no workbin; its queue stays as history.
+    delete interaction.agentId;
+    delete interaction.workbin;
+    if (interaction.externalId !== undefined) {
+      space.liveByExternalId.delete(interaction.externalId);
+      space.stoppedByExternalId.set(interaction.externalId, interaction);
+    }
+    this.stopped.push(interaction, at.getTime());
+  }
+
+  /** Live interactions of a service, through the narrowest index the filter allows. */
+  list(service: string, filter: ListFilter): Interaction[] {
+    const space = this.services.get(service);
+    if (!space) return [];
+    const { agentId, workbin } = filter;
+    const source =
+      workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.live;
+    if (!source) return [];
+    const out: Interaction[] = [];
+    for (const interaction of source.values()) {
+      if (agentId !== undefined && interaction.agentId !== agentId) continue;
+      out.push(interaction);
+    }
+    return out;
+  }
+
+  /** Forgets stopped interactions beyond the retention; cheap enough to run before every command. */
+  evict(nowMs: number): void {
+    const { maxStopped, maxStoppedAgeMs } = this.retention;
+    for (;;) {
+      const oldest = this.stopped.oldestTime();
+      if (oldest === undefined) return;
+      if (this.stopped.size <= maxStopped && nowMs - oldest <= maxStoppedAgeMs) return;
+      const interaction = this.stopped.shift();
+      if (interaction) this.forget(interaction);
+    }
+  }
+
+  private forget(interaction: Interaction): void {
+    this.byId.delete(interaction.id);
+    const space = this.services.get(interaction.service);
+    if (!space) return;
+    if (interaction.externalId !== undefined && space.stoppedByExternalId.get(interaction.externalId) === interaction) {
+      space.stoppedByExternalId.delete(interaction.externalId);
+    }
+    space.held -= 1;
+    if (space.held === 0) this.services.delete(interaction.service);
+  }
+
+  private spaceOf(service: string): ServiceSpace {
+    let space = this.services.get(service);
+    if (!space) {
+      space = {
+        live: new Map(),
+        liveByExternalId: new Map(),
+        stoppedByExternalId: new Map(),
+        byAgent: new Map(),
+        byWorkbin: new Map(),
+        held: 0,
+      };
+      this.services.set(service, space);
+    }
+    return space;
+  }
+
+  private indexPlacement(space: ServiceSpace, interaction: Interaction): void {
+    if (interaction.agentId !== undefined) addTo(space.byAgent, interaction.agentId, interaction);
+    if (interaction.workbin !== undefined) addTo(space.byWorkbin, interaction.workbin, interaction);
+  }
+
+  private unindexPlacement(space: ServiceSpace, interaction: Interaction): void {
+    if (interaction.agentId !== undefined) removeFrom(space.byAgent, interaction.agentId, interaction.id);
+    if (interaction.workbin !== undefined) removeFrom(space.byWorkbin, interaction.workbin, interaction.id);
+  }
+}
+
+function addTo(index: Map<string, ById>, key: string, interaction: Interaction): void {
+  let group = index.get(key);
+  if (!group) index.set(key, (group = new Map()));
+  group.set(interaction.id, interaction);
+}
+
+function removeFrom(index: Map<string, ById>, key: string, id: string): void {
+  const group = index.get(key);
+  if (!group) return;
+  group.delete(id);
+  if (group.size === 0) index.delete(key);
+}
+
+function setOrDelete<K extends 'queue' | 'workbin' | 'agentId' | 'placedInQueueAt'>(
+  interaction: Interaction,
+  key: K,
+  value: string | undefined,
+): void {
+  if (value === undefined) delete interaction[key];
+  else interaction[key] = value;
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../core/errors';
+
+export const tooLarge = (message: string): GatewayError =>
+  new GatewayError('invalid_request', message, { httpStatus: 413 });
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes: a declared Content-Length over the limit is refused
+ * before reading; a chunked body is cut off as soon as it passes the limit.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(`Request body exceeds ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeListener('data', onData);
+        req.resume();
+        reject(tooLarge(`Request body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('error', (err) => reject(new GatewayError('invalid_request', 'Request body could not be read', {}, { cause: err })));
+  });
+}
+
+/** Parses "1mb", "512kb", "100b" or a number of bytes. */
+export function parseByteSize(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  if (!m) throw new Error(`invalid byte size "${value}"`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb' | 'gb'];
+  return Math.floor(Number(m[1]) * unit);
+}

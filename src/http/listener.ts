@@ -1,0 +1,129 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError } from '../core/errors';
+import { readBody } from './body';
+import { decodeIdSegment } from './path';
+import { requestIdFrom } from './request-id';
+import type { DialectRouter } from './router';
+import type { InboundRequest, OutboundResponse, RequestFacts } from './wire';
+
+/** What the per-request log line and the metrics are made of. */
+export interface RequestRecord {
+  requestId: string;
+  method: string;
+  path: string;
+  facts: RequestFacts;
+  status: number;
+  /** 'ok' or the GatewayError code. */
+  outcome: string;
+  error?: GatewayError;
+  ms: number;
+}
+
+export interface ListenerOptions {
+  router: DialectRouter;
+  bodyLimit: number;
+  requestTimeoutMs: number;
+  onDone: (record: RequestRecord) => void;
+  /** Answers whatever no dialect claims (health, metrics, 404). */
+  fallback: RequestListener;
+}
+
+/**
+ * The gateway's front door on node:http: dialect requests are matched, read, handled and answered here with no
+ * framework in between (the hot path); everything else goes to the fallback (the express operations app).
+ */
+export function createDialectListener(opts: ListenerOptions): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const match = opts.router.match(req.method ?? 'GET', path);
+    if (!match) {
+      opts.fallback(req, res);
+      return;
+    }
+    const started = process.hrtime.bigint();
+    const receivedAt = new Date();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const inbound: InboundRequest = {
+      method: req.method ?? 'GET',
+      path,
+      params: Object.create(null),
+      query: q === -1 ? '' : url.slice(q + 1),
+      headers: req.headers,
+      body: EMPTY,
+      requestId,
+      receivedAt,
+      deadline: receivedAt.getTime() + opts.requestTimeoutMs,
+      facts: { dialect: match.router.dialect },
+      responseHeaders: {},
+    };
+    const finish = (response: OutboundResponse, error?: GatewayError) => {
+      send(res, inbound, response);
+      opts.onDone({
+        requestId,
+        method: inbound.method,
+        path,
+        facts: inbound.facts,
+        status: response.status,
+        outcome: error ? error.code : 'ok',
+        error,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    };
+    const fail = (err: unknown) => {
+      const error = toGatewayError(err);
+      let response: OutboundResponse;
+      try {
+        response = match.router.renderError(error, inbound);
+      } catch {
+        response = { status: 500, body: { error: 'Internal error' } };
+      }
+      finish(response, error);
+    };
+    try {
+      const { endpoint } = match;
+      if (!endpoint) {
+        throw match.methodNotAllowed
+          ? new GatewayError('invalid_request', `Method ${inbound.method} is not allowed here`, { httpStatus: 405 })
+          : new GatewayError('not_found', `No such resource: ${path}`, { subject: 'interaction' });
+      }
+      for (const name in match.rawParams) inbound.params[name] = decodeIdSegment(match.rawParams[name]!, name);
+      readBody(req, opts.bodyLimit)
+        .then((body) => {
+          inbound.body = body;
+          return endpoint.handle(inbound);
+        })
+        .then((response) => finish(response), fail);
+    } catch (err) {
+      // The body was not read: drain it so the connection can be reused.
+      req.resume();
+      fail(err);
+    }
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function send(res: ServerResponse, req: InboundRequest, response: OutboundResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  let payload: string | Buffer;
+  let contentType = response.contentType;
+  if (response.body === undefined) payload = '';
+  else if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) payload = response.body;
+  else {
+    payload = JSON.stringify(response.body);
+    contentType ??= 'application/json; charset=utf-8';
+  }
+  const headers: Record<string, string | number> = {
+    'x-request-id': req.requestId,
+    ...req.responseHeaders,
+    ...response.headers,
+    'content-length': Buffer.byteLength(payload),
+  };
+  if (contentType) headers['content-type'] = contentType;
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+export type { IncomingMessage };

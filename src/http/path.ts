@@ -1,0 +1,24 @@
+import { invalid } from '../core/errors';
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Decodes one path segment and applies the id rules shared by every dialect: empty, `.`, `..`, or holding
+ * `/`, `\`, control characters or invalid percent-encoding → invalid_request. This keeps any client value from
+ * changing an upstream path once a driver re-encodes it.
+ */
+export function decodeIdSegment(raw: string, name: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw invalid(`Invalid percent-encoding in ${name}`, name);
+  }
+  if (value === '' || value === '.' || value === '..' || value.includes('/') || value.includes('\\') || CONTROL_CHARS.test(value)) {
+    throw invalid(`Invalid ${name} "${value.replace(CONTROL_CHARS, '?').slice(0, 64)}"`, name);
+  }
+  return value;
+}
+
+/** Encodes one path segment for an upstream URL. */
+export const encodeSegment = (value: string): string => encodeURIComponent(value);

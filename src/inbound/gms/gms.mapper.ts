@@ -1,0 +1,191 @@
+import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../core/command';
+import { invalid, type GatewayError } from '../../core/errors';
+import type { Interaction, InteractionState } from '../../core/interaction';
+import { assertSafeKey, userDataFromObject, type UserData } from '../../core/user-data';
+import { basicChallenge } from '../../http/basic-auth';
+import { parseForm, type FormObject } from '../../http/form';
+import type { OutboundResponse } from '../../http/wire';
+import { gmsCreateFormSchema, gmsGetFormSchema, gmsStopFormSchema, gmsUpdateFormSchema, parseGmsForm } from './gms.schema';
+
+/** `…=x` left empty is treated as not sent: a blank form field names nothing. */
+const given = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+
+/** Copies only the fields that are set, so commands carry no `key: undefined`. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const refOf = (id: string, searchByExternalId: string | undefined): InteractionRef => ({
+  by: searchByExternalId === 'true' ? 'externalId' : 'id',
+  value: id,
+});
+
+/**
+ * The spec's stop example sends its whole body percent-encoded (`reason%3DRSN-123%26description%3DORDER%2BCANCELLED`),
+ * which parses as one key with an empty value; that key is itself the form, so it is parsed once more.
+ */
+export function unwrapEncodedForm(form: FormObject, maxFields: number): FormObject {
+  const keys = Object.keys(form);
+  if (keys.length !== 1) return form;
+  const key = keys[0]!;
+  return form[key] === '' && key.includes('=') ? parseForm(key, maxFields) : form;
+}
+
+export function toCreateCommand(form: FormObject, service: string, context: CommandContext): CreateCommand {
+  const f = parseGmsForm(gmsCreateFormSchema, form);
+  return compact({
+    kind: 'create' as const,
+    service,
+    context,
+    externalId: given(f.externalId),
+    interactionType: given(f.interactionType),
+    interactionSubtype: given(f.interactionSubType) ?? given(f.interactionSubtype),
+    mediaType: given(f.mediaType),
+    userData: f.userData ? userDataFromObject(f.userData) : [],
+    extra: {},
+  });
+}
+
+export function toGetCommand(form: FormObject, service: string, id: string, context: CommandContext): GetCommand {
+  const f = parseGmsForm(gmsGetFormSchema, form);
+  return { kind: 'get', service, context, ref: refOf(id, f.searchByExternalId) };
+}
+
+/** `change[k]=v` upserts (spec: "Adds or modifies"); `delete[k]=` removes k, its value "will be ignored". */
+export function toUpdateCommand(form: FormObject, service: string, id: string, context: CommandContext): UpdateCommand {
+  const f = parseGmsForm(gmsUpdateFormSchema, form);
+  const changes: UserDataChange[] = [];
+  const entries = f.change ? userDataFromObject(f.change, 'change') : [];
+  if (entries.length > 0) changes.push({ op: 'upsert', entries });
+  const keys = f.delete ? deleteKeys(f.delete) : [];
+  if (keys.length > 0) changes.push({ op: 'delete', keys });
+  if (changes.length === 0) throw invalid('You must provide at least one key to change or delete', 'change');
+  return { kind: 'update', service, context, ref: refOf(id, f.searchByExternalId), changes };
+}
+
+function deleteKeys(group: FormObject): string[] {
+  return Object.keys(group).map((key) => {
+    assertSafeKey(key);
+    // A nested `delete[a][b]=` would delete all of `a`: refused rather than guessed.
+    if (typeof group[key] !== 'string') throw invalid(`Parameter "delete[${key}]" takes no nested keys`, `delete[${key}]`);
+    return key;
+  });
+}
+
+export function toStopCommand(form: FormObject, service: string, id: string, context: CommandContext): StopCommand {
+  const f = parseGmsForm(gmsStopFormSchema, form);
+  return compact({
+    kind: 'stop' as const,
+    service,
+    context,
+    ref: refOf(id, f.searchByExternalId),
+    reasonSystemName: given(f.reasonSystemName) ?? given(f.reason),
+    reasonDescription: given(f.reasonDescription) ?? given(f.description),
+  });
+}
+
+const STATE_NAMES: Record<InteractionState, string> = {
+  queued: 'Queued',
+  handling: 'Handling',
+  inWorkbin: 'InWorkbin',
+  stopped: 'Stopped',
+};
+
+/** GMS shows times to the second, e.g. "2017-05-31T04:43:52Z" (spec, Get response). */
+export function gmsTime(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface GmsInteractionProperties {
+  interactionId: string;
+  interactionType: string;
+  interactionSubtype: string;
+  interactionMediatype: string;
+  interactionState: string;
+  interactionQueue?: string;
+  interactionReceivedAt: string;
+  interactionSubmittedAt: string;
+  interactionPlacedInQueueAt?: string;
+  interactionIsHeld: false;
+  interactionIsLocked: false;
+  interactionIsOnline: false;
+  interactionUserData: UserData;
+}
+
+/** Interaction → `interactionProperties` with the spec's names (its "Mediatype" spelling included). */
+export function toInteractionProperties(interaction: Interaction): GmsInteractionProperties {
+  return compact({
+    interactionId: interaction.id,
+    interactionType: interaction.type,
+    interactionSubtype: interaction.subtype,
+    interactionMediatype: interaction.mediaType,
+    interactionState: STATE_NAMES[interaction.state],
+    interactionQueue: interaction.queue,
+    interactionReceivedAt: gmsTime(interaction.receivedAt),
+    interactionSubmittedAt: gmsTime(interaction.submittedAt),
+    interactionPlacedInQueueAt: interaction.placedInQueueAt === undefined ? undefined : gmsTime(interaction.placedInQueueAt),
+    interactionIsHeld: false as const,
+    interactionIsLocked: false as const,
+    interactionIsOnline: false as const,
+    interactionUserData: gmsUserData(interaction),
+  });
+}
+
+/** GMS passes externalId to Interaction Server "in the UserData with the key ExternalId" (spec, Create). */
+function gmsUserData(interaction: Interaction): UserData {
+  const rendered = renderUserData(interaction.userData);
+  if (interaction.externalId === undefined || rendered.some((e) => e.key === 'ExternalId')) return rendered;
+  return [{ key: 'ExternalId', type: 'str', value: interaction.externalId }, ...rendered];
+}
+
+/** Rebuilt entry by entry so every entry serialises as {key,type,value}, kvlists as nested arrays. */
+function renderUserData(userData: UserData): UserData {
+  return userData.map((e) =>
+    e.type === 'kvlist' ? { key: e.key, type: e.type, value: renderUserData(e.value) } : { key: e.key, type: e.type, value: e.value },
+  ) as UserData;
+}
+
+export const GMS_REALM = 'gms';
+
+const failure = (status: number, code: number, advice: string, headers?: Record<string, string>): OutboundResponse => ({
+  status,
+  ...(headers && { headers }),
+  body: { statusCode: 2, errors: [{ code, advice }] },
+});
+
+/**
+ * GatewayError → GMS answer (DESIGN §4 gms): failures GMS itself reports come as HTTP 200 with statusCode 2 and a
+ * GMS error code; anything worth retrying is `{"statusCode":1}` ("Try again", spec, Create response).
+ * `requestedId` is the id from the path, echoed when the error does not carry the ref itself.
+ */
+export function renderGmsError(err: GatewayError, requestedId?: string): OutboundResponse {
+  if (err.retryable) return { status: 200, body: { statusCode: 1 } };
+  switch (err.code) {
+    case 'not_found': {
+      if (err.details.subject === 'service') return failure(404, 252, err.message);
+      const ref = err.details.ref ?? requestedId;
+      // No id in play means no such resource under the base path, not a missing interaction.
+      if (ref === undefined) return failure(404, 200, err.message);
+      return failure(200, 248, `Specified interaction Id[${ref}] was not found`);
+    }
+    case 'already_exists':
+      return failure(200, 250, err.message);
+    case 'unsupported':
+      return failure(200, 251, err.message);
+    case 'conflict':
+      return failure(200, 253, err.message);
+    case 'upstream_rejected':
+      return failure(200, 254, err.message);
+    case 'invalid_request': {
+      const status = err.details.httpStatus;
+      return failure(status !== undefined && status >= 400 && status < 500 ? status : 400, 200, err.message);
+    }
+    case 'unauthorized':
+      return failure(401, 401, err.message, { 'WWW-Authenticate': basicChallenge(GMS_REALM) });
+    case 'forbidden':
+      return failure(403, 403, err.message);
+    default:
+      return failure(500, 500, 'Internal error');
+  }
+}

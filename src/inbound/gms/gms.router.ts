@@ -1,0 +1,121 @@
+import type { CommandContext, CommandKind } from '../../core/command';
+import { GatewayError, invalid } from '../../core/errors';
+import { createBasicAuthVerifier } from '../../http/basic-auth';
+import { parseForm, type FormObject } from '../../http/form';
+import { mimeOf } from '../../http/json';
+import type { Endpoint, InboundDefinition, InboundDeps, InboundRequest, InboundRouter, OutboundResponse } from '../../http/wire';
+import type { GmsInboundConfig } from './gms.config';
+import {
+  renderGmsError,
+  toCreateCommand,
+  toGetCommand,
+  toInteractionProperties,
+  toStopCommand,
+  toUpdateCommand,
+  unwrapEncodedForm,
+} from './gms.mapper';
+
+export const GMS_BASE_PATH = '/genesys/2/openmedia';
+const FORM_MIME = 'application/x-www-form-urlencoded';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const ok = (body: unknown): OutboundResponse => ({ status: 200, body });
+
+function param(req: InboundRequest, name: string): string {
+  const value = req.params[name];
+  if (value === undefined) throw new GatewayError('internal', `Path parameter ${name} is missing`);
+  return value;
+}
+
+/** Every GMS operation is a form POST (spec: Content-Type application/x-www-form-urlencoded); an empty body needs none. */
+function readForm(req: InboundRequest, maxFields: number): FormObject {
+  if (req.body.length === 0) return parseForm('', maxFields);
+  if (mimeOf(req.headers['content-type']) !== FORM_MIME) {
+    throw invalid(`Content-Type must be ${FORM_MIME}`, 'Content-Type');
+  }
+  let text: string;
+  try {
+    text = utf8.decode(req.body);
+  } catch {
+    throw invalid('Form body is not valid UTF-8');
+  }
+  return unwrapEncodedForm(parseForm(text, maxFields), maxFields);
+}
+
+function contextOf(req: InboundRequest): CommandContext {
+  const gmsUser = req.headers['gms_user'];
+  return {
+    requestId: req.requestId,
+    dialect: 'gms',
+    ...(req.facts.client !== undefined && { client: req.facts.client }),
+    // Passed through for the backend's records only: GMS never treats gms_user as a credential.
+    ...(typeof gmsUser === 'string' && { gmsUser }),
+    receivedAt: req.receivedAt,
+    deadline: req.deadline,
+  };
+}
+
+function createRouter(deps: InboundDeps, config: GmsInboundConfig): InboundRouter {
+  const verify = config.basicAuth ? createBasicAuthVerifier(config.basicAuth.users) : undefined;
+
+  /** Auth, then the form: nothing about the body is revealed to a caller who may not send it. */
+  const accept = (req: InboundRequest, kind: CommandKind) => {
+    req.facts.command = kind;
+    req.facts.service = param(req, 'service');
+    if (verify) {
+      const user = verify(req.headers.authorization);
+      if (user === undefined) throw new GatewayError('unauthorized', 'Authentication required');
+      req.facts.client = user;
+    }
+    return { form: readForm(req, deps.limits.maxFields), service: req.facts.service, context: contextOf(req) };
+  };
+
+  const endpoints: Endpoint[] = [
+    {
+      method: 'POST',
+      path: '/:service',
+      async handle(req) {
+        const { form, service, context } = accept(req, 'create');
+        const { result } = await deps.execute(toCreateCommand(form, service, context), req);
+        return ok({ statusCode: 0, interactionId: result.id });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/:service/:id/get',
+      async handle(req) {
+        const { form, service, context } = accept(req, 'get');
+        const { result } = await deps.execute(toGetCommand(form, service, param(req, 'id'), context), req);
+        return ok({ statusCode: 0, interactionProperties: toInteractionProperties(result) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/:service/:id/update',
+      async handle(req) {
+        const { form, service, context } = accept(req, 'update');
+        await deps.execute(toUpdateCommand(form, service, param(req, 'id'), context), req);
+        return ok({ statusCode: 0 });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/:service/:id/stop',
+      async handle(req) {
+        const { form, service, context } = accept(req, 'stop');
+        await deps.execute(toStopCommand(form, service, param(req, 'id'), context), req);
+        return ok({ statusCode: 0 });
+      },
+    },
+  ];
+
+  return {
+    dialect: 'gms',
+    basePath: GMS_BASE_PATH,
+    endpoints,
+    renderError: (err, req) => renderGmsError(err, req.params.id),
+  };
+}
+
+/** GMS open media (DESIGN §4 gms; specs/gms-openmedia.md). */
+export const gmsInbound: InboundDefinition<GmsInboundConfig> = { name: 'gms', create: createRouter };

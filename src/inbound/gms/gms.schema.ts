@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { invalid } from '../../core/errors';
+import type { FormObject } from '../../http/form';
+
+/** A parsed form holds strings and nested objects only; anything else (an array from `k=1&k[a]=2`) is malformed. */
+function isFormObject(value: unknown): value is FormObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const v of Object.values(value)) if (typeof v !== 'string' && !isFormObject(v)) return false;
+  return true;
+}
+
+/**
+ * Bracketed groups (`userData[k]`, `change[k]`, `delete[k]`) are checked in place rather than rebuilt, so the
+ * parser's null-prototype objects and key order reach the user-data conversion unchanged.
+ */
+const group = (name: string) => z.custom<FormObject>(isFormObject, { error: `must be sent as ${name}[key]=value` });
+const text = z.string({ error: 'must be a single value' });
+/** "if you omit this option's value, this option is false" (spec, Get): an empty value counts as omitted. */
+const searchByExternalId = z.enum(['true', 'false', ''], { error: 'must be true or false' }).optional();
+
+/** Create (spec: "Create an Open Media Interaction"). Both spellings of the subtype appear in the spec. */
+export const gmsCreateFormSchema = z.object({
+  externalId: text.optional(),
+  interactionType: text.optional(),
+  interactionSubType: text.optional(),
+  interactionSubtype: text.optional(),
+  mediaType: text.optional(),
+  userData: group('userData').optional(),
+});
+export type GmsCreateForm = z.infer<typeof gmsCreateFormSchema>;
+
+export const gmsGetFormSchema = z.object({ searchByExternalId });
+export type GmsGetForm = z.infer<typeof gmsGetFormSchema>;
+
+/** Update: at least one change or delete is required, checked by the mapper where both are known. */
+export const gmsUpdateFormSchema = z.object({
+  searchByExternalId,
+  change: group('change').optional(),
+  delete: group('delete').optional(),
+});
+export type GmsUpdateForm = z.infer<typeof gmsUpdateFormSchema>;
+
+/** Stop: the spec's table says reasonSystemName/reasonDescription, its example sends reason/description. */
+export const gmsStopFormSchema = z.object({
+  searchByExternalId,
+  reasonSystemName: text.optional(),
+  reasonDescription: text.optional(),
+  reason: text.optional(),
+  description: text.optional(),
+});
+export type GmsStopForm = z.infer<typeof gmsStopFormSchema>;
+
+/** Validates a parsed form; the first problem becomes invalid_request naming the parameter as it was sent. */
+export function parseGmsForm<T>(schema: z.ZodType<T>, form: FormObject): T {
+  const result = schema.safeParse(form);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = formFieldName(issue?.path ?? []);
+  throw invalid(`Parameter "${field}" ${issue?.message ?? 'is invalid'}`, field);
+}
+
+/** ['userData', 'a'] → `userData[a]`, the form's own spelling. */
+export function formFieldName(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  return (head ?? '') + rest.map((p) => `[${p}]`).join('');
+}

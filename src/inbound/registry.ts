@@ -1,0 +1,12 @@
+import type { GatewayConfig } from '../config/schema';
+import type { InboundDefinition } from '../http/wire';
+import { gmsInbound } from './gms/gms.router';
+import { nexusInbound } from './nexus/nexus.router';
+
+type InboundConfigs = GatewayConfig['inbound'];
+
+/** Every inbound dialect, keyed by its name under `inbound:` in the config. */
+export const inboundRegistry: { [K in keyof InboundConfigs]?: InboundDefinition<InboundConfigs[K]> } = {
+  gms: gmsInbound,
+  nexus: nexusInbound,
+};

@@ -1,0 +1,34 @@
+import type { Logger } from '../core/logger';
+import type { RequestRecord } from '../http/listener';
+
+/**
+ * One line per request: who, what, where, how it ended and how long it took. Client errors are warnings,
+ * internal and upstream failures errors; an internal error's cause is logged here and never sent to a client.
+ */
+export function logRequest(logger: Logger, r: RequestRecord): void {
+  const fields: Record<string, unknown> = {
+    requestId: r.requestId,
+    method: r.method,
+    path: r.path,
+    dialect: r.facts.dialect,
+    command: r.facts.command,
+    service: r.facts.service,
+    backend: r.facts.backend,
+    client: r.facts.client,
+    status: r.status,
+    outcome: r.outcome,
+    ms: Math.round(r.ms * 100) / 100,
+  };
+  if (!r.error) {
+    logger.info('request', fields);
+    return;
+  }
+  fields.error = r.error.message;
+  if (r.error.details.upstreamStatus !== undefined) fields.upstreamStatus = r.error.details.upstreamStatus;
+  if (r.error.code === 'internal') {
+    const cause = r.error.cause;
+    fields.cause = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    logger.error('request', fields);
+  } else if (r.error.code.startsWith('upstream_')) logger.error('request', fields);
+  else logger.warn('request', fields);
+}
