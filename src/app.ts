@@ -11,6 +11,7 @@ import { createDialectListener, type RequestRecord } from './http/listener';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
 import { inboundRegistry } from './inbound/registry';
+import { createMetrics, type Metrics } from './observability/metrics';
 import { logRequest } from './observability/request-log';
 
 export interface GatewayDeps {
@@ -33,9 +34,10 @@ export interface Gateway {
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const now = deps.now ?? (() => new Date());
   const { logger } = deps;
+  const metrics = createMetrics();
   const drivers = new Map<string, Driver>();
   for (const [name, backend] of Object.entries(config.backends)) {
-    drivers.set(name, createDriver(backend, { backendName: name, logger, now }));
+    drivers.set(name, createDriver(backend, { backendName: name, logger, now, observer: metrics.upstreamObserver }));
   }
   const dispatcher = new Dispatcher(config.routes, drivers, config.services);
 
@@ -61,7 +63,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const warnings = startupWarnings(config);
   const gateway: Gateway = {
     listener: () => undefined,
-    ops: createOpsApp(() => gateway.ready()),
+    ops: createOpsApp(() => gateway.ready(), metrics),
     warnings,
     async ready() {
       const backends: Record<string, { ok: boolean; detail?: string }> = {};
@@ -81,12 +83,15 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     bodyLimit: parseByteSize(config.server.bodyLimit),
     requestTimeoutMs: config.server.requestTimeoutMs,
     fallback: gateway.ops,
-    onDone: (record: RequestRecord) => logRequest(logger, record),
+    onDone: (record: RequestRecord) => {
+      logRequest(logger, record);
+      metrics.observeRequest(record);
+    },
   });
   return gateway;
 }
 
-function createOpsApp(ready: Gateway['ready']): Express {
+function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -96,6 +101,11 @@ function createOpsApp(ready: Gateway['ready']): Express {
   app.get('/readyz', async (_req, res) => {
     const state = await ready();
     res.status(state.ready ? 200 : 503).json({ status: state.ready ? 'ready' : 'not ready', backends: state.backends });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const text = await metrics.render();
+    // Written as is: express's send() would reorder the content type's parameters.
+    res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) }).end(text);
   });
   app.use((req, res) => {
     res.status(404).json({ error: 'not_found', message: `No route for ${req.method} ${req.path}` });

@@ -1,13 +1,41 @@
 import { z } from 'zod';
+import { parseByteSize } from '../http/body';
 
 /**
- * Values written as `${PORT:-8080}` arrive as strings after interpolation, so numbers and booleans in the
- * config accept their string forms too.
+ * Values written as `${PORT:-8080}` arrive as strings after interpolation (DESIGN §6), so numbers, booleans
+ * and sizes accept their string forms too. Coercion is a preprocess rather than a union: a union's failure
+ * reads "Invalid input", which tells an operator nothing about what the field wants.
  */
-export const intValue = (min = 0) =>
-  z.union([z.number(), z.string().regex(/^\d+$/, 'expected an integer').transform(Number)]).pipe(z.number().int().min(min));
 
-export const boolValue = () => z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const INTEGER = /^[+-]?\d+$/;
 
-/** "1mb", "512kb", or a number of bytes. */
-export const byteSizeValue = () => z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'expected a size such as 1mb')]);
+export const intValue = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && INTEGER.test(v.trim()) ? Number(v.trim()) : v),
+    z
+      .number({ error: 'expected an integer' })
+      .int('expected an integer')
+      .min(min, `expected an integer ≥ ${min}`)
+      .max(max, `expected an integer ≤ ${max}`),
+  );
+
+export const boolValue = () =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    const text = v.trim().toLowerCase();
+    return text === 'true' ? true : text === 'false' ? false : v;
+  }, z.boolean({ error: 'expected true or false' }));
+
+/** "1mb", "512kb", "100b" or a number of bytes; the parsed config holds the number of bytes. */
+export const byteSizeValue = () =>
+  z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v;
+      try {
+        return parseByteSize(v);
+      } catch {
+        return v;
+      }
+    },
+    z.number({ error: 'expected a size such as 1mb, 512kb or a number of bytes' }).int().positive('expected a size of at least 1 byte'),
+  );

@@ -11,9 +11,9 @@ import { boolValue, byteSizeValue, intValue } from './coerce';
 
 const serverSchema = z
   .object({
-    port: intValue(0).pipe(z.number().max(65535)).default(8080),
+    port: intValue(0, 65535).default(8080),
     host: z.string().min(1).default('0.0.0.0'),
-    bodyLimit: byteSizeValue().default('1mb'),
+    bodyLimit: byteSizeValue().default(1024 * 1024),
     /** Fields of a form, or keys of a JSON body, at every depth. */
     maxFields: intValue(1).default(1000),
     /** Overall deadline of one inbound request, upstream retries included. */
@@ -73,20 +73,31 @@ export const gatewayConfigSchema = z
     logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    if (Object.keys(config.backends).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['backends'], message: 'at least one backend is required' });
-    }
-    config.routes?.forEach((route, i) => {
-      if (!(route.backend in config.backends)) {
-        ctx.addIssue({ code: 'custom', path: ['routes', i, 'backend'], message: `unknown backend "${route.backend}"` });
-      }
-    });
-  })
+  // Runs even when other parts of the file are invalid (`when`), so one pass lists every problem; the value may
+  // then be partly unparsed, hence the defensive reads.
+  .superRefine((config, ctx) => checkReferences(config as unknown, ctx), { when: () => true })
   .transform((config) => ({
     ...config,
     routes: config.routes ?? [{ service: '*', backend: Object.keys(config.backends)[0] ?? DEFAULT_BACKEND }],
   }));
+
+function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
+  if (!isRecord(config)) return;
+  const { backends, routes } = config;
+  if (!isRecord(backends)) return;
+  if (Object.keys(backends).length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['backends'], message: 'at least one backend is required' });
+  }
+  if (!Array.isArray(routes)) return;
+  routes.forEach((route: unknown, i) => {
+    const backend = isRecord(route) ? route.backend : undefined;
+    if (typeof backend === 'string' && backend !== '' && !Object.hasOwn(backends, backend)) {
+      ctx.addIssue({ code: 'custom', path: ['routes', i, 'backend'], message: `unknown backend "${backend}" (not under backends)` });
+    }
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type BackendConfig = GatewayConfig['backends'][string];

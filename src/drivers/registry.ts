@@ -1,21 +1,26 @@
 import { z } from 'zod';
-import type { Driver, DriverDefinition, DriverDeps } from '../core/driver';
+import type { Driver, DriverDefinition } from '../core/driver';
+import type { HttpDriverDeps } from './http/upstream';
 import { memoryConfigSchema, memoryDriver } from './memory';
+import { nexusDriverConfigSchema } from './nexus/nexus.config';
+import { nexusDriver } from './nexus/nexus.driver';
 
 /**
  * Every backend driver, keyed by the `driver:` value of its config. The config schema is the union of the
  * drivers' own schemas, so a backend config is validated by the driver that will run it.
  */
-export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema]);
+export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema, nexusDriverConfigSchema]);
 export type BackendConfig = z.output<typeof backendConfigSchema>;
 
-type Registry = { [K in BackendConfig['driver']]: DriverDefinition<Extract<BackendConfig, { driver: K }>> };
+type Registry = { [K in BackendConfig['driver']]: DriverDefinition<Extract<BackendConfig, { driver: K }>, HttpDriverDeps> };
 
 export const driverRegistry: Registry = {
   memory: memoryDriver,
+  nexus: nexusDriver,
 };
 
-export function createDriver(config: BackendConfig, deps: DriverDeps): Driver {
-  const definition = driverRegistry[config.driver] as DriverDefinition<BackendConfig>;
+/** Deps carry every driver kind's extras (e.g. the upstream observer); a driver reads the ones it needs. */
+export function createDriver(config: BackendConfig, deps: HttpDriverDeps): Driver {
+  const definition = driverRegistry[config.driver] as DriverDefinition<BackendConfig, HttpDriverDeps>;
   return definition.create(deps, config);
 }

@@ -12,6 +12,7 @@ import { GatewayError, type ErrorCode } from '../../src/core/errors';
 import type { Created, Interaction } from '../../src/core/interaction';
 import { userDataToObject, type UserData } from '../../src/core/user-data';
 
+export type StopReason = { reasonSystemName?: string; reasonDescription?: string };
 export type CreateFields = Partial<Omit<CreateCommand, 'kind' | 'service' | 'context'>>;
 
 /** A run's own names, so the suite can share an upstream with other runs and with itself. */
@@ -55,7 +56,7 @@ export class Harness {
     return this.run({ kind: 'update', service, context: this.context(), ref, changes });
   }
 
-  stop(ref: InteractionRef, reason: { reasonSystemName?: string; reasonDescription?: string } = {}, service = this.service): Promise<void> {
+  stop(ref: InteractionRef, reason: StopReason = {}, service = this.service): Promise<void> {
     return this.run({ kind: 'stop', service, context: this.context(), ref, ...reason });
   }
 

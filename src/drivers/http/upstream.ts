@@ -1,3 +1,4 @@
+import type { DriverDeps } from '../../core/driver';
 import type { GatewayError } from '../../core/errors';
 
 /**
@@ -42,3 +43,14 @@ export interface UpstreamObserver {
   onCall(event: { backend: string; method: string; status?: number; error?: GatewayError; seconds: number }): void;
   onBreakerChange(event: { backend: string; state: BreakerState }): void;
 }
+
+/**
+ * What an HTTP driver is given: the core's deps plus the observer its upstream client reports to. Declared here
+ * rather than in core/driver.ts so the core never names a driver-side type.
+ */
+export interface HttpDriverDeps extends DriverDeps {
+  observer?: UpstreamObserver;
+}
+
+export { createUpstreamClient, type UpstreamClientOptions } from './upstream.client';
+export { parseJsonBody } from './upstream.json';

@@ -6,16 +6,22 @@ import type { Placement } from './memory.store';
 export type AgentOutcome = { kind: 'place'; placement: Placement } | { kind: 'stop' };
 
 /**
- * What an agent operation does to an interaction, following the Workspace interaction operations (DESIGN §4 wwe):
- * Accept takes a queued interaction nobody owns; every other operation requires the caller to own it. Reject and
- * Cancel put it back in its queue; PlaceInQueue and PlaceInWorkbin end ownership; Transfer moves it at once;
- * Complete stops it. A broken rule is `conflict` (Workspace return value 2).
+ * Where an agent operation leaves an interaction, as the Workspace interaction operations define it (DESIGN §4
+ * wwe). Pure, so the rules are checked before anything changes; a broken rule is `conflict` (Workspace value 2).
  */
-export function planAgentOperation(interaction: Interaction, agentId: string, operation: AgentOperation, now: string): AgentOutcome {
+export function planAgentOperation(
+  interaction: Interaction,
+  agentId: string,
+  operation: AgentOperation,
+  now: string,
+): AgentOutcome {
   if (interaction.state === 'stopped') throw conflict(interaction, 'is stopped');
+  const inQueue = { queue: interaction.queue, placedInQueueAt: interaction.placedInQueueAt };
   if (operation.op === 'accept') {
-    if (interaction.state !== 'queued' || interaction.agentId !== undefined) throw conflict(interaction, 'is not waiting in a queue');
-    return place({ state: 'handling', queue: interaction.queue, agentId, placedInQueueAt: interaction.placedInQueueAt });
+    if (interaction.state !== 'queued' || interaction.agentId !== undefined) {
+      throw conflict(interaction, 'is not waiting in a queue');
+    }
+    return place({ state: 'handling', ...inQueue, agentId });
   }
   if (interaction.agentId !== agentId) throw conflict(interaction, `is not owned by agent ${agentId}`);
   switch (operation.op) {
@@ -27,9 +33,9 @@ export function planAgentOperation(interaction: Interaction, agentId: string, op
     case 'placeInQueue':
       return place({ state: 'queued', queue: operation.queue, placedInQueueAt: now });
     case 'placeInWorkbin':
-      return place({ state: 'inWorkbin', queue: interaction.queue, workbin: operation.workbin, placedInQueueAt: interaction.placedInQueueAt });
+      return place({ state: 'inWorkbin', ...inQueue, workbin: operation.workbin });
     case 'transfer':
-      return place({ state: 'handling', queue: interaction.queue, agentId: operation.targetAgentId, placedInQueueAt: interaction.placedInQueueAt });
+      return place({ state: 'handling', ...inQueue, agentId: operation.targetAgentId });
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * Interaction ids shaped like GMS's ("01QG0Q2S5S50G000"): 16 characters of base 32 (0-9, A-V), whose
  * lexicographic order is the order they were made in. The first 10 characters are the millisecond, the last 6 a
- * counter that starts at a random point each millisecond, so ids are strictly increasing within one process even
- * when many share a millisecond or the clock steps back.
+ * counter, so ids strictly increase within one process even when many share a millisecond or the clock steps back.
+ * The counter starts at a random point each millisecond so that one id does not give away its neighbours and two
+ * gateway processes seldom make the same id.
  */
 export const INTERACTION_ID_PATTERN = /^[0-9A-V]{16}$/;
 
@@ -10,8 +11,6 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
 const TIME_CHARS = 10;
 const COUNTER_CHARS = 6;
 const COUNTER_LIMIT = 32 ** COUNTER_CHARS;
-/** A fresh millisecond starts in the lower half, leaving at least 2^29 ids before the counter carries. */
-const COUNTER_START_RANGE = COUNTER_LIMIT / 2;
 
 export type InteractionIdGenerator = (timeMs: number) => string;
 
@@ -22,9 +21,9 @@ export function createInteractionIdGenerator(random: () => number = Math.random)
     const time = Math.floor(timeMs);
     if (time > lastTime) {
       lastTime = time;
-      counter = Math.floor(random() * COUNTER_START_RANGE);
+      counter = Math.floor(random() * COUNTER_LIMIT);
     } else if (++counter >= COUNTER_LIMIT) {
-      // Only after 2^29 ids in one millisecond: borrow the next one rather than repeat or go back.
+      // The counter ran out within one millisecond: borrow the next one rather than repeat or go back.
       lastTime += 1;
       counter = 0;
     }

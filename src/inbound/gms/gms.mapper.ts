@@ -1,7 +1,7 @@
 import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../core/command';
 import { invalid, type GatewayError } from '../../core/errors';
 import type { Interaction, InteractionState } from '../../core/interaction';
-import { assertSafeKey, userDataFromObject, type UserData } from '../../core/user-data';
+import { assertSafeKey, userDataFromObject, type UserData, type UserDataEntry } from '../../core/user-data';
 import { basicChallenge } from '../../http/basic-auth';
 import { parseForm, type FormObject } from '../../http/form';
 import type { OutboundResponse } from '../../http/wire';
@@ -141,9 +141,16 @@ function gmsUserData(interaction: Interaction): UserData {
 
 /** Rebuilt entry by entry so every entry serialises as {key,type,value}, kvlists as nested arrays. */
 function renderUserData(userData: UserData): UserData {
-  return userData.map((e) =>
-    e.type === 'kvlist' ? { key: e.key, type: e.type, value: renderUserData(e.value) } : { key: e.key, type: e.type, value: e.value },
-  ) as UserData;
+  return userData.map((e): UserDataEntry => {
+    switch (e.type) {
+      case 'kvlist':
+        return { key: e.key, type: e.type, value: renderUserData(e.value) };
+      case 'int':
+        return { key: e.key, type: e.type, value: e.value };
+      case 'str':
+        return { key: e.key, type: e.type, value: e.value };
+    }
+  });
 }
 
 export const GMS_REALM = 'gms';

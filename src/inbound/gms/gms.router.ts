@@ -60,14 +60,15 @@ function createRouter(deps: InboundDeps, config: GmsInboundConfig): InboundRoute
 
   /** Auth, then the form: nothing about the body is revealed to a caller who may not send it. */
   const accept = (req: InboundRequest, kind: CommandKind) => {
+    const service = param(req, 'service');
     req.facts.command = kind;
-    req.facts.service = param(req, 'service');
+    req.facts.service = service;
     if (verify) {
       const user = verify(req.headers.authorization);
       if (user === undefined) throw new GatewayError('unauthorized', 'Authentication required');
       req.facts.client = user;
     }
-    return { form: readForm(req, deps.limits.maxFields), service: req.facts.service, context: contextOf(req) };
+    return { form: readForm(req, deps.limits.maxFields), service, context: contextOf(req) };
   };
 
   const endpoints: Endpoint[] = [

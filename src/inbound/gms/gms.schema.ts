@@ -60,7 +60,7 @@ export function parseGmsForm<T>(schema: z.ZodType<T>, form: FormObject): T {
 }
 
 /** ['userData', 'a'] → `userData[a]`, the form's own spelling. */
-export function formFieldName(path: readonly PropertyKey[]): string {
+function formFieldName(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path.map(String);
   return (head ?? '') + rest.map((p) => `[${p}]`).join('');
 }

@@ -1,0 +1,121 @@
+import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
+import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import { GatewayError } from '../../core/errors';
+import type { Created, Interaction } from '../../core/interaction';
+import { encodeForm } from '../../http/form';
+import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
+import { createUpstreamClient } from '../http/upstream.client';
+import { parseJsonBody } from '../http/upstream.json';
+import { gmsDriverConfigSchema, type GmsDriverConfig } from './gms.config';
+import { checkGmsAnswer, gmsAdvice, toCreated, toInteraction } from './gms.answer';
+import { gmsHeaders, toCreateRequest, toGetRequest, toStopRequest, toUpdateRequest, type GmsRequest } from './gms.mapper';
+
+/** Outcomes a GMS reports in the normal course of business: worth a debug line, not a warning. */
+const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
+
+/** Genesys Mobile Services open media (DESIGN §5 gms; specs/gms-openmedia.md): create, get, update and stop. */
+class GmsDriver implements Driver {
+  private readonly client: UpstreamClient;
+
+  constructor(
+    private readonly deps: HttpDriverDeps,
+    private readonly config: GmsDriverConfig,
+  ) {
+    this.client = createUpstreamClient({
+      backendName: deps.backendName,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      retries: config.retries,
+      breakerThreshold: config.breakerThreshold,
+      breakerResetMs: config.breakerResetMs,
+      connections: config.connections,
+      logger: deps.logger,
+      ...(deps.observer && { observer: deps.observer }),
+    });
+  }
+
+  /**
+   * A create may be repeated only when it carries an externalId: GMS refuses a second live interaction with the
+   * same externalId (code 250), so a repeat cannot make a duplicate. GMS knows no idempotency key, so a caller's
+   * Idempotency-Key alone does not make the upstream call safe to send twice (a repeat would queue a second work item).
+   */
+  async create(command: CreateCommand): Promise<Created> {
+    const ref: InteractionRef | undefined = command.externalId === undefined ? undefined : { by: 'externalId', value: command.externalId };
+    const res = await this.send(toCreateRequest(command), command, command.externalId !== undefined);
+    return this.read(res, command, ref, (answer) => toCreated(answer, res.status, command));
+  }
+
+  async get(command: GetCommand): Promise<Interaction> {
+    const res = await this.send(toGetRequest(command), command, true);
+    return this.read(res, command, command.ref, (answer) => toInteraction(answer, res.status, command.service));
+  }
+
+  /** Not repeated: a stop sent twice answers 253 the second time, and an update may race a later one. */
+  async update(command: UpdateCommand): Promise<void> {
+    const res = await this.send(toUpdateRequest(command), command, false);
+    this.read(res, command, command.ref, () => undefined);
+  }
+
+  async stop(command: StopCommand): Promise<void> {
+    const res = await this.send(toStopRequest(command), command, false);
+    this.read(res, command, command.ref, () => undefined);
+  }
+
+  async health(): Promise<DriverHealth> {
+    const state = this.client.breakerState();
+    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private send(request: GmsRequest, command: { context: CommandContext }, idempotent: boolean): Promise<UpstreamResponse> {
+    const { context } = command;
+    return this.client.request({
+      method: 'POST',
+      path: request.path,
+      headers: gmsHeaders(this.config, context),
+      body: encodeForm(request.form),
+      idempotent,
+      ...(context.deadline !== undefined && { deadline: context.deadline }),
+    });
+  }
+
+  /**
+   * The `statusCode: 0` body mapped by `map`; the answer's failure, or an unreadable answer, as a GatewayError.
+   * The upstream's advice is logged for the operator, never answered: it may describe internals.
+   */
+  private read<T>(
+    res: UpstreamResponse,
+    command: { kind: string; context: CommandContext },
+    ref: InteractionRef | undefined,
+    map: (answer: Record<string, unknown>) => T,
+  ): T {
+    let body: unknown;
+    try {
+      // What answers 401/403 is often a proxy in front of GMS with an HTML page: the status says it all.
+      body = res.status === 401 || res.status === 403 ? undefined : parseJsonBody(res, this.deps.backendName);
+      return map(checkGmsAnswer(res.status, body, ref));
+    } catch (err) {
+      if (err instanceof GatewayError) {
+        const log = EXPECTED.has(err.code) ? this.deps.logger.debug : this.deps.logger.warn;
+        log.call(this.deps.logger, `Backend ${this.deps.backendName} refused a ${command.kind}`, {
+          backend: this.deps.backendName,
+          requestId: command.context.requestId,
+          upstreamStatus: res.status,
+          upstreamCode: err.details.upstreamCode,
+          upstreamAdvice: gmsAdvice(body),
+          code: err.code,
+        });
+      }
+      throw err;
+    }
+  }
+}
+
+export const gmsDriver: DriverDefinition<GmsDriverConfig> = {
+  name: 'gms',
+  configSchema: gmsDriverConfigSchema,
+  create: (deps: HttpDriverDeps, config) => new GmsDriver(deps, config),
+};

@@ -1,0 +1,105 @@
+import { Pool } from 'undici';
+import { GatewayError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { UpstreamClient, UpstreamObserver, UpstreamRequest, UpstreamResponse } from './upstream';
+import { runAttempt, type AttemptOutcome } from './upstream.attempt';
+import { backoffMs } from './upstream.backoff';
+import { createBreaker, type BreakerTicket } from './upstream.breaker';
+import { unavailable, type UpstreamFailure } from './upstream.failure';
+
+export interface UpstreamClientOptions {
+  backendName: string;
+  /** Origin plus an optional path prefix put before every request path, e.g. `http://host:8080/nexus/v3`. */
+  baseUrl: string;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Extra attempts, only for what is safe to repeat. */
+  retries: number;
+  breakerThreshold: number;
+  breakerResetMs: number;
+  /** Keep-alive connections to the backend. */
+  connections: number;
+  logger: Logger;
+  observer?: UpstreamObserver;
+  /** Epoch ms; the clock deadlines and the breaker are read against. */
+  now?: () => number;
+  /** In [0, 1), for backoff jitter. */
+  random?: () => number;
+}
+
+/** Bigger answers are refused rather than buffered: one runaway upstream must not exhaust the gateway's memory. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function splitBaseUrl(baseUrl: string, backend: string): { origin: string; prefix: string } {
+  const url = new URL(baseUrl);
+  // Credentials in a URL end up in logs and error traces; drivers take them as separate options.
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new Error(`baseUrl of backend ${backend} must be an origin with an optional path, without credentials, query or fragment`);
+  }
+  return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, '') };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const { backendName: backend, logger, observer, timeoutMs, retries } = options;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const { origin, prefix } = splitBaseUrl(options.baseUrl, backend);
+  const pool = new Pool(origin, { connections: options.connections, maxResponseSize: MAX_BODY_BYTES });
+  const breaker = createBreaker({
+    threshold: options.breakerThreshold,
+    resetMs: options.breakerResetMs,
+    now,
+    onChange: (state) => {
+      logger.warn(`Circuit breaker of backend ${backend} is ${state}`, { backend, breaker: state });
+      observer?.onBreakerChange({ backend, state });
+    },
+  });
+
+  const mayRetry = (failure: UpstreamFailure, req: UpstreamRequest): boolean =>
+    failure.retry === 'any' || (failure.retry === 'idempotent' && req.idempotent);
+
+  const report = (req: UpstreamRequest, outcome: AttemptOutcome, startedAt: number): void => {
+    const seconds = (performance.now() - startedAt) / 1000;
+    if (outcome.failure === undefined) observer?.onCall({ backend, method: req.method, status: outcome.response.status, seconds });
+    else observer?.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure.error, seconds });
+  };
+
+  const attempt = async (req: UpstreamRequest, path: string, ticket: BreakerTicket, budgetMs: number): Promise<AttemptOutcome> => {
+    const startedAt = performance.now();
+    const outcome = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
+    breaker.settle(ticket, outcome.failure?.breaker ?? 'success');
+    if (observer) report(req, outcome, startedAt);
+    return outcome;
+  };
+
+  async function request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
+    const path = prefix + (req.path.startsWith('/') ? req.path : `/${req.path}`);
+    // When a retry cannot start, the last real failure says more than the reason it was refused.
+    let last: GatewayError | undefined;
+    for (let retryIndex = 0; ; retryIndex += 1) {
+      const budgetMs = Math.min(timeoutMs, deadline - now());
+      if (budgetMs <= 0) throw last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`);
+      const ticket = breaker.admit();
+      if (ticket === undefined) throw last ?? unavailable(backend, { retryAfterSeconds: Math.ceil(breaker.msUntilTrial() / 1000) });
+      const outcome = await attempt(req, path, ticket, budgetMs);
+      if (outcome.failure === undefined) return outcome.response;
+      const { failure } = outcome;
+      last = failure.error;
+      if (retryIndex >= retries || !mayRetry(failure, req)) throw last;
+      const delay = backoffMs(retryIndex, random, last.details.retryAfterSeconds);
+      if (delay === undefined || now() + delay >= deadline) throw last;
+      logger.debug(`Retrying backend ${backend}`, { backend, method: req.method, code: last.code, upstreamStatus: last.details.upstreamStatus, delayMs: Math.round(delay) });
+      await sleep(delay);
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    request,
+    breakerState: () => breaker.state(),
+    close: () => (closing ??= pool.close()),
+  };
+}

@@ -1,0 +1,85 @@
+import { GatewayError } from '../../core/errors';
+import type { BreakerVerdict } from './upstream.breaker';
+
+/**
+ * Who may repeat a failed attempt. `any` only where the request provably never left this process; after a
+ * timeout, a reset or a 5xx a non-idempotent request may have been applied (RFC 7230 §6.3.1).
+ */
+export type RetryClass = 'none' | 'idempotent' | 'any';
+
+export interface UpstreamFailure {
+  error: GatewayError;
+  retry: RetryClass;
+  breaker: BreakerVerdict;
+}
+
+/** The TCP handshake was rejected: not one byte of the request reached the upstream. */
+const NEVER_SENT = new Set(['ECONNREFUSED']);
+/** Our own misuse of the client (bad header value, bad option): the upstream is not to blame. */
+const CALLER_FAULT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
+const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+const withCause = (cause: unknown): { cause: unknown } | undefined => (cause === undefined ? undefined : { cause });
+
+export const unavailable = (backend: string, details: GatewayError['details'] = {}, cause?: unknown): GatewayError =>
+  new GatewayError('upstream_unavailable', `Backend ${backend} is unavailable`, details, withCause(cause));
+
+export const timedOut = (backend: string, details: GatewayError['details'] = {}, cause?: unknown): GatewayError =>
+  new GatewayError('upstream_timeout', `Backend ${backend} did not answer in time`, details, withCause(cause));
+
+const codeOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+export interface NetworkContext {
+  /** Our own attempt timer fired. */
+  abortedByTimer: boolean;
+  /** The attempt had the backend's whole timeout: one cut short by the caller's deadline says nothing of the upstream's health. */
+  fullBudget: boolean;
+  /** Set when the failure came while reading the body of an answer. */
+  status: number | undefined;
+}
+
+/** A thrown network-level error, mapped to what a client may see, whether it may be repeated, and how the breaker weighs it. */
+export function networkFailure(err: unknown, backend: string, { abortedByTimer, fullBudget, status }: NetworkContext): UpstreamFailure {
+  const code = codeOf(err);
+  const details: GatewayError['details'] = {};
+  if (status !== undefined) details.upstreamStatus = status;
+  if (abortedByTimer || (code !== undefined && TIMEOUTS.has(code))) {
+    if (code !== undefined && !abortedByTimer) details.upstreamCode = code;
+    return { error: timedOut(backend, details, err), retry: 'idempotent', breaker: fullBudget ? 'failure' : 'neutral' };
+  }
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    const error = new GatewayError('upstream_rejected', `Backend ${backend} answered with a body too large`, details, { cause: err });
+    return { error, retry: 'none', breaker: 'success' };
+  }
+  if (code !== undefined && CALLER_FAULT.has(code)) {
+    return { error: new GatewayError('internal', 'Internal error', {}, { cause: err }), retry: 'none', breaker: 'neutral' };
+  }
+  if (code !== undefined) details.upstreamCode = code;
+  return { error: unavailable(backend, details, err), retry: code !== undefined && NEVER_SENT.has(code) ? 'any' : 'idempotent', breaker: 'failure' };
+}
+
+/** A 5xx answer; 504 means the upstream's own upstream timed out. */
+export function statusFailure(status: number, retryAfter: string | string[] | undefined, backend: string, nowMs: number): UpstreamFailure {
+  const details: GatewayError['details'] = { upstreamStatus: status };
+  const seconds = parseRetryAfter(retryAfter, nowMs);
+  if (seconds !== undefined) details.retryAfterSeconds = seconds;
+  const error = status === 504 ? timedOut(backend, details) : unavailable(backend, details);
+  return { error, retry: TRANSIENT_STATUSES.has(status) ? 'idempotent' : 'none', breaker: 'failure' };
+}
+
+/** All three HTTP-date forms start with a day name; Date.parse alone accepts far too much. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/i;
+
+/** Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else is ignored. */
+export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!HTTP_DATE.test(raw)) return undefined;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}

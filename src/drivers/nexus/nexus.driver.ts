@@ -1,0 +1,133 @@
+import type { CreateCommand, GetCommand, StopCommand, UpdateCommand } from '../../core/command';
+import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import { GatewayError } from '../../core/errors';
+import type { Created, Interaction } from '../../core/interaction';
+import { createUpstreamClient, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
+import { parseRetryAfter } from '../http/upstream.failure';
+import { nexusDriverConfigSchema, type NexusDriverConfig } from './nexus.config';
+import { errorFromStatus } from './nexus.failure';
+import {
+  fromCreatedAnswer,
+  fromInteractionAnswer,
+  needsLookup,
+  toCreateRequest,
+  toGetRequest,
+  toStopRequest,
+  toUpdateRequest,
+  toUpstreamRequest,
+  unwrapAnswer,
+  upstreamMessage,
+  type NexusCommand,
+  type NexusRequest,
+} from './nexus.mapper';
+
+/** Genesys Nexus v3 open media (DESIGN §5): create, get, update and stop, by id or `ext_{externalId}`. */
+class NexusDriver implements Driver {
+  private readonly client: UpstreamClient;
+
+  constructor(
+    private readonly deps: HttpDriverDeps,
+    private readonly config: NexusDriverConfig,
+  ) {
+    // The client keeps wall-clock time of its own: deadlines are epoch ms set by the inbound listener.
+    this.client = createUpstreamClient({
+      backendName: deps.backendName,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      retries: config.retries,
+      breakerThreshold: config.breakerThreshold,
+      breakerResetMs: config.breakerResetMs,
+      connections: config.connections,
+      logger: deps.logger,
+      observer: deps.observer,
+    });
+  }
+
+  async create(command: CreateCommand): Promise<Created> {
+    const res = await this.send(toCreateRequest(command), command);
+    return this.read(res, command, (data) => fromCreatedAnswer(data, command));
+  }
+
+  async get(command: GetCommand): Promise<Interaction> {
+    const res = await this.send(toGetRequest(command.service, command.ref), command);
+    return this.read(res, command, (data) => fromInteractionAnswer(data, command.service));
+  }
+
+  /**
+   * With the `lookup` strategy an upsert first reads the interaction once to split its keys into changed and
+   * added. The read and the write are not atomic: a key added in between goes as added, which Nexus (and the
+   * gateway's own inbound) treats as a change of the present key.
+   */
+  async update(command: UpdateCommand): Promise<void> {
+    let presentKeys: Set<string> | undefined;
+    if (needsLookup(command, this.config.upsertStrategy)) {
+      // The caller's Idempotency-Key belongs to the update, not to this read: an upstream recording keys must
+      // not answer the update from the read's record.
+      const { idempotencyKey: _, ...context } = command.context;
+      const current = await this.get({ kind: 'get', service: command.service, context, ref: command.ref });
+      presentKeys = new Set(current.userData.map((entry) => entry.key));
+    }
+    const res = await this.send(toUpdateRequest(command, this.config.upsertStrategy, presentKeys), command);
+    this.acknowledge(res, command);
+  }
+
+  async stop(command: StopCommand): Promise<void> {
+    const res = await this.send(toStopRequest(command), command);
+    this.acknowledge(res, command);
+  }
+
+  async health(): Promise<DriverHealth> {
+    const state = this.client.breakerState();
+    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** One call; a 2xx is returned, any other status the client did not already map becomes the command's error. */
+  private async send(request: NexusRequest, command: NexusCommand): Promise<UpstreamResponse> {
+    const res = await this.client.request(toUpstreamRequest(request, command.context, this.config.apiKey));
+    if (res.status >= 200 && res.status < 300) return res;
+    const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
+    // The upstream's own words help the operator and may describe internals: logged, never answered.
+    this.deps.logger.warn(`Backend ${this.deps.backendName} refused a ${command.kind}`, {
+      backend: this.deps.backendName,
+      requestId: command.context.requestId,
+      method: request.method,
+      path: request.path,
+      upstreamStatus: res.status,
+      upstreamMessage: upstreamMessage(res.body),
+      code: error.code,
+    });
+    throw error;
+  }
+
+  /** The answer's payload mapped by `map`; an unreadable or wrong-shaped answer is logged and upstream_rejected. */
+  private read<T>(res: UpstreamResponse, command: NexusCommand, map: (data: unknown) => T): T {
+    try {
+      return map(unwrapAnswer(parseJsonBody(res, this.deps.backendName), command));
+    } catch (err) {
+      if (err instanceof GatewayError && err.code === 'upstream_rejected') {
+        this.deps.logger.warn(`Backend ${this.deps.backendName} answered a ${command.kind} unreadably`, {
+          backend: this.deps.backendName,
+          requestId: command.context.requestId,
+          upstreamStatus: res.status,
+          reason: err.message,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Update and stop answer nothing but success: an empty body will do, a readable one must not say failure. */
+  private acknowledge(res: UpstreamResponse, command: NexusCommand): void {
+    if (res.body.trim() !== '') this.read(res, command, () => undefined);
+  }
+}
+
+export const nexusDriver: DriverDefinition<NexusDriverConfig, HttpDriverDeps> = {
+  name: 'nexus',
+  configSchema: nexusDriverConfigSchema,
+  create: (deps, config) => new NexusDriver(deps, config),
+};

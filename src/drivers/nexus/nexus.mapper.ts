@@ -1,0 +1,253 @@
+import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
+import { GatewayError, invalid } from '../../core/errors';
+import type { Created, Interaction, InteractionState } from '../../core/interaction';
+import { userDataFromObject, userDataToObject } from '../../core/user-data';
+import { encodeSegment } from '../../http/path';
+import type { UpstreamRequest } from '../http/upstream';
+import type { UpsertStrategy } from './nexus.config';
+import { errorFromStatus } from './nexus.failure';
+
+/** Nexus names an interaction by externalId with this path prefix (spec: `/interactions/ext_{externalId}`). */
+export const EXTERNAL_ID_PREFIX = 'ext_';
+
+/** One Nexus call before headers: the path is below the baseUrl (`…/nexus/v3`). */
+export interface NexusRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: Record<string, unknown>;
+  idempotent: boolean;
+}
+
+/** The command kinds the Nexus wire carries. */
+export type NexusCommand = CreateCommand | GetCommand | UpdateCommand | StopCommand;
+
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// ── requests ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One client value as one path segment. Empty, `.` and `..` are refused rather than encoded: WHATWG URL
+ * parsing treats `%2e%2e` as `..` too, so no encoding keeps them from moving the upstream path.
+ */
+function segment(value: string, name: string): string {
+  if (value === '' || value === '.' || value === '..') throw invalid(`Invalid ${name} "${value}"`, name);
+  try {
+    return encodeSegment(value);
+  } catch {
+    // encodeURIComponent throws on a lone surrogate.
+    throw invalid(`Invalid ${name}: not well-formed Unicode`, name);
+  }
+}
+
+const interactionsPath = (service: string): string => `/openmedia/${segment(service, 'service')}/interactions`;
+
+/**
+ * `…/interactions/{id}` or `…/interactions/ext_{externalId}`. A canonical id that itself begins with `ext_` would
+ * be read by Nexus as an externalId, so it cannot be sent by id (DESIGN §4).
+ */
+export function interactionPath(service: string, ref: InteractionRef): string {
+  if (ref.by === 'externalId') {
+    if (ref.value === '') throw invalid('Invalid externalId ""', 'externalId');
+    return `${interactionsPath(service)}/${EXTERNAL_ID_PREFIX}${segment(ref.value, 'externalId')}`;
+  }
+  if (ref.value.startsWith(EXTERNAL_ID_PREFIX)) {
+    throw invalid(`Interaction id "${ref.value.slice(0, 64)}" begins with "${EXTERNAL_ID_PREFIX}" and cannot be sent to Nexus by id`, 'interactionId');
+  }
+  return `${interactionsPath(service)}/${segment(ref.value, 'interactionId')}`;
+}
+
+/**
+ * createInteractionRequest. Nexus has no field for type, subtype, media type, queue or dialect extras: the
+ * upstream applies its own service defaults. User data goes as an object (duplicate keys: the last wins), and
+ * externalId only as the field, never as user data (DESIGN §4).
+ */
+export function toCreateRequest(command: CreateCommand): NexusRequest {
+  const body: JsonObject = {};
+  if (command.externalId !== undefined) body.externalId = command.externalId;
+  if (command.parentInteractionId !== undefined) body.parentInteractionId = command.parentInteractionId;
+  if (command.receivedAt !== undefined) body.receivedAt = command.receivedAt;
+  body.userData = userDataToObject(command.userData);
+  // A repeat is harmless only when the upstream can recognise it (externalId uniqueness, Idempotency-Key).
+  const idempotent = command.externalId !== undefined || command.context.idempotencyKey !== undefined;
+  return { method: 'POST', path: interactionsPath(command.service), body, idempotent };
+}
+
+export function toGetRequest(service: string, ref: InteractionRef): NexusRequest {
+  return { method: 'GET', path: interactionPath(service, ref), idempotent: true };
+}
+
+/** True when an update must read the interaction first: `lookup` needs the keys present to place each upsert. */
+export const needsLookup = (command: UpdateCommand, strategy: UpsertStrategy): boolean =>
+  strategy === 'lookup' && command.changes.some((c) => c.op === 'upsert' && c.entries.length > 0);
+
+/**
+ * changePropertiesRequest: replace → changedProperties, add → addedProperties, delete → deletedProperties.
+ * `upsert` goes to changedProperties for keys in `presentKeys` (the `lookup` strategy's GET) and to
+ * addedProperties for the rest; `changed` / `added` send every upserted key one way. The wire carries no order
+ * between the three groups, and no duplicate keys (Workspace AttachUserData's keepDuplicates is lost).
+ * Not idempotent: a replayed add could add twice.
+ */
+export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy, presentKeys: ReadonlySet<string> = new Set()): NexusRequest {
+  // Null-prototype targets: no user-data key is special (DESIGN §4, `__proto__`).
+  const changed: JsonObject = Object.create(null);
+  const added: JsonObject = Object.create(null);
+  const deleted: string[] = [];
+  for (const change of command.changes) {
+    if (change.op === 'delete') {
+      for (const key of change.keys) if (!deleted.includes(key)) deleted.push(key);
+      continue;
+    }
+    const values = userDataToObject(change.entries);
+    for (const key of Object.keys(values)) {
+      const target = change.op === 'replace' ? changed : change.op === 'add' ? added : upsertTarget(key, strategy, presentKeys) === 'changed' ? changed : added;
+      target[key] = values[key];
+    }
+  }
+  const body: JsonObject = {};
+  if (Object.keys(changed).length > 0) body.changedProperties = changed;
+  if (Object.keys(added).length > 0) body.addedProperties = added;
+  if (deleted.length > 0) body.deletedProperties = deleted;
+  if (Object.keys(body).length === 0) throw invalid('Nothing to update: at least one user-data change is required');
+  return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/update`, body, idempotent: false };
+}
+
+const upsertTarget = (key: string, strategy: UpsertStrategy, presentKeys: ReadonlySet<string>): 'changed' | 'added' =>
+  strategy === 'lookup' ? (presentKeys.has(key) ? 'changed' : 'added') : strategy;
+
+/** stopInteractionRequest; always a JSON object, `{}` without a reason. A repeated stop answers 409, so not idempotent. */
+export function toStopRequest(command: StopCommand): NexusRequest {
+  const body: JsonObject = {};
+  if (command.reasonSystemName !== undefined) body.reasonSystemName = command.reasonSystemName;
+  if (command.reasonDescription !== undefined) body.reasonDescription = command.reasonDescription;
+  return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/stop`, body, idempotent: false };
+}
+
+/** The request as the shared client sends it, with the spec's x-api-key and the caller's trace and request ids. */
+export function toUpstreamRequest(request: NexusRequest, context: CommandContext, apiKey: string): UpstreamRequest {
+  const headers: Record<string, string> = { accept: 'application/json', 'x-api-key': apiKey, 'x-request-id': context.requestId };
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  if (context.traceId !== undefined) headers['x-b3-traceid'] = context.traceId;
+  if (context.idempotencyKey !== undefined) headers['idempotency-key'] = context.idempotencyKey;
+  const upstream: UpstreamRequest = { method: request.method, path: request.path, headers, idempotent: request.idempotent };
+  if (request.body !== undefined) upstream.body = JSON.stringify(request.body);
+  if (context.deadline !== undefined) upstream.deadline = context.deadline;
+  return upstream;
+}
+
+// ── answers ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+const malformed = (what: string): GatewayError => new GatewayError('upstream_rejected', `Upstream answered ${what}`);
+
+/**
+ * The answer's payload: `data` of the `{"status":{"code":0},"data":{…}}` envelope the spec's services answer,
+ * or the body itself when it is flat. A non-zero status code in a 2xx answer is the upstream's failure.
+ */
+export function unwrapAnswer(body: unknown, command: NexusCommand): unknown {
+  if (!isObject(body)) throw malformed('a body that is not a JSON object');
+  const status = body.status;
+  if (!isObject(status) || typeof status.code !== 'number') return body;
+  if (status.code !== 0) throw errorFromStatus(status.code, command);
+  return body.data;
+}
+
+export function fromCreatedAnswer(data: unknown, command: CreateCommand): Created {
+  if (!isObject(data) || typeof data.id !== 'string' || data.id === '') throw malformed('a create without an interaction id');
+  const externalId = typeof data.externalId === 'string' ? data.externalId : command.externalId;
+  return externalId === undefined ? { id: data.id } : { id: data.id, externalId };
+}
+
+/** Lower-cased wire state → canonical state; a Map, so a state such as `constructor` finds nothing. */
+const STATES = new Map<string, InteractionState>([
+  ['queued', 'queued'],
+  ['handling', 'handling'],
+  ['inworkbin', 'inWorkbin'],
+  ['stopped', 'stopped'],
+]);
+
+/**
+ * A Nexus interaction → canonical. Lenient where a reader loses nothing: `interactionType`/`interactionSubtype`
+ * stand for `type`/`subtype`, absent texts are '', timestamps (ISO text or epoch ms) are normalised to ISO 8601
+ * UTC, and an unknown state is `stopped` when a stop time is given, else `queued` — the state every open media
+ * interaction starts in. Without an id or any arrival time the answer is not an interaction: upstream_rejected.
+ * The service is the one the command named.
+ */
+export function fromInteractionAnswer(data: unknown, service: string): Interaction {
+  if (!isObject(data) || typeof data.id !== 'string' || data.id === '') throw malformed('an interaction without an id');
+  const receivedAt = timestamp(data.receivedAt) ?? timestamp(data.submittedAt);
+  const submittedAt = timestamp(data.submittedAt) ?? receivedAt;
+  if (receivedAt === undefined || submittedAt === undefined) throw malformed('an interaction without receivedAt');
+  if (data.userData !== undefined && data.userData !== null && !isObject(data.userData)) throw malformed('user data that is not an object');
+  const stoppedAt = timestamp(data.stoppedAt);
+  const interaction: Interaction = {
+    id: data.id,
+    service,
+    type: text(data.type) ?? text(data.interactionType) ?? '',
+    subtype: text(data.subtype) ?? text(data.interactionSubtype) ?? text(data.interactionSubType) ?? '',
+    mediaType: text(data.mediaType) ?? '',
+    state: STATES.get(String(data.state).toLowerCase()) ?? (stoppedAt !== undefined ? 'stopped' : 'queued'),
+    receivedAt,
+    submittedAt,
+    userData: upstreamUserData(data.userData),
+  };
+  const externalId = text(data.externalId);
+  const parentInteractionId = text(data.parentInteractionId);
+  const queue = text(data.queue);
+  const workbin = text(data.workbin);
+  const agentId = text(data.agentId);
+  const placedInQueueAt = timestamp(data.placedInQueueAt);
+  if (externalId !== undefined) interaction.externalId = externalId;
+  if (parentInteractionId !== undefined) interaction.parentInteractionId = parentInteractionId;
+  if (queue !== undefined) interaction.queue = queue;
+  if (workbin !== undefined) interaction.workbin = workbin;
+  if (agentId !== undefined) interaction.agentId = agentId;
+  if (placedInQueueAt !== undefined) interaction.placedInQueueAt = placedInQueueAt;
+  if (stoppedAt !== undefined) interaction.stoppedAt = stoppedAt;
+  const reason = stopReason(data.stopReason);
+  if (reason !== undefined) interaction.stopReason = reason;
+  return interaction;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function timestamp(value: unknown): string | undefined {
+  const ms = typeof value === 'string' && value !== '' ? Date.parse(value) : typeof value === 'number' ? value : Number.NaN;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function stopReason(value: unknown): Interaction['stopReason'] {
+  if (!isObject(value)) return undefined;
+  const reason: NonNullable<Interaction['stopReason']> = {};
+  const systemName = text(value.systemName);
+  const description = text(value.description);
+  if (systemName !== undefined) reason.systemName = systemName;
+  if (description !== undefined) reason.description = description;
+  return Object.keys(reason).length > 0 ? reason : undefined;
+}
+
+/** The upstream's user data is typed by the same rules as a client's; a value they refuse is the upstream's fault. */
+function upstreamUserData(value: unknown) {
+  if (!isObject(value)) return [];
+  try {
+    return userDataFromObject(value);
+  } catch (err) {
+    throw new GatewayError('upstream_rejected', 'Upstream answered user data the gateway cannot represent', {}, { cause: err });
+  }
+}
+
+/**
+ * The upstream's own error text from a Nexus error body, for the log only. Other JSON is left out (it may echo
+ * user data); a non-JSON body (a proxy's error page) is shown by its first characters.
+ */
+export function upstreamMessage(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body === '' ? undefined : body.slice(0, 200);
+  }
+  if (isObject(parsed) && isObject(parsed.status) && typeof parsed.status.message === 'string') return parsed.status.message.slice(0, 500);
+  if (isObject(parsed) && typeof parsed.message === 'string') return parsed.message.slice(0, 500);
+  return undefined;
+}
