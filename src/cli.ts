@@ -1,66 +1,101 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config/loader';
-import { exitOnSignals, startGateway } from './main';
+import { exitOnSignals, startGateway, StartError } from './main';
 import { createLogger } from './observability/logger';
 
-const USAGE = `usage: omgw <command> [options]
+const USAGE = `usage: omgw [command] [options]
 
 commands:
-  start [--config FILE]     run the gateway (config: --config, else $OMGW_CONFIG, else ./config/gateway.yaml,
-                            else built-in defaults: every dialect on the embedded contact center); $PORT overrides server.port
-  check-config FILE         validate a config file and exit (non-zero when invalid)
-  help                      this text`;
+  start [--config FILE]         run the gateway (the command when none is given, so \`omgw\` and
+                                \`omgw --config FILE\` start it too)
+  check-config [FILE]           validate a config file and exit: 0 when valid, 1 listing every problem;
+                                without FILE, the one \`start\` would read
+  help                          this text
 
-function optionValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i !== -1) return args[i + 1];
-  const inline = args.find((a) => a.startsWith(`${name}=`));
-  return inline?.slice(name.length + 1);
+config file: --config FILE, else $OMGW_CONFIG, else ./config/gateway.yaml when it exists, else built-in
+defaults (every dialect enabled, every service on the embedded contact center). YAML or JSON; \${VAR} and
+\${VAR:-default} are read from the environment. $PORT overrides server.port.
+
+exit status: 0 success (and after a graceful SIGTERM/SIGINT shutdown), 1 invalid config or failure, 2 usage error`;
+
+/** A mistake on the command line: reported with the usage, exit status 2. */
+class UsageError extends Error {}
+
+interface Parsed {
+  config?: string;
+  positional: string[];
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command = 'start', ...args] = argv;
+/** `--config FILE` or `--config=FILE`; anything else starting with `-` is refused rather than ignored. */
+function parseArgs(args: string[]): Parsed {
+  const parsed: Parsed = { positional: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--config' || arg.startsWith('--config=')) {
+      const value = arg === '--config' ? args[++i] : arg.slice('--config='.length);
+      if (!value || value.startsWith('-')) throw new UsageError('--config needs a file');
+      if (parsed.config !== undefined) throw new UsageError('--config given twice');
+      parsed.config = value;
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
+    else parsed.positional.push(arg);
+  }
+  return parsed;
+}
+
+async function start(args: string[]): Promise<number | undefined> {
+  const { config: file, positional } = parseArgs(args);
+  if (positional.length > 0) throw new UsageError(`start takes no argument "${positional[0]}" (use --config FILE)`);
+  const { config, source } = loadConfig(file);
+  const logger = createLogger({ level: config.logging.level, sensitiveKeys: config.logging.sensitiveKeys });
+  const running = await startGateway(config, logger);
+  exitOnSignals(running, logger);
+  logger.info('listening', { url: running.url, config: source, backends: Object.keys(config.backends) });
+  // Running: the process ends from a signal handler.
+  return undefined;
+}
+
+function checkConfig(args: string[]): number {
+  const { config: option, positional } = parseArgs(args);
+  if (positional.length > 1 || (option !== undefined && positional.length > 0)) throw new UsageError('check-config takes one file');
+  const { source, config } = loadConfig(option ?? positional[0]);
+  const enabled = Object.entries(config.inbound).filter(([, d]) => d.enabled).map(([name]) => name);
+  process.stdout.write(
+    `${source}: valid — dialects: ${enabled.join(', ') || 'none'}; backends: ${Object.keys(config.backends).join(', ')}; ` +
+      `${config.routes.length} route(s); port ${config.server.port}\n`,
+  );
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number | undefined> {
+  // No command, or options only, means start: `docker run image --config /etc/omgw.yaml` works as expected.
+  const first = argv[0];
+  const [command, args] = first === undefined || (first.startsWith('-') && !['-h', '--help'].includes(first)) ? ['start', argv] : [first, argv.slice(1)];
   switch (command) {
-    case 'start': {
-      if (args.includes('--config') && !optionValue(args, '--config')) {
-        process.stderr.write('--config needs a file\n');
-        return 2;
-      }
-      const { config, source } = loadConfig(optionValue(args, '--config'));
-      const logger = createLogger({ level: config.logging.level, sensitiveKeys: config.logging.sensitiveKeys });
-      const running = await startGateway(config, logger);
-      exitOnSignals(running, logger);
-      logger.info('listening', { url: running.url, config: source, backends: Object.keys(config.backends) });
-      return -1;
-    }
-    case 'check-config': {
-      const file = args.find((a) => !a.startsWith('--')) ?? optionValue(args, '--config');
-      if (!file) {
-        process.stderr.write('check-config needs a file\n');
-        return 2;
-      }
-      const { source, config } = loadConfig(file);
-      process.stdout.write(`${source}: valid (${Object.keys(config.backends).length} backend(s), ${config.routes.length} route(s))\n`);
-      return 0;
-    }
+    case 'start':
+      return start(args);
+    case 'check-config':
+      return checkConfig(args);
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(`${USAGE}\n`);
       return 0;
     default:
-      process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
-      return 2;
+      throw new UsageError(`unknown command "${command}"`);
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code !== undefined) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-    else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`omgw: ${err.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || err instanceof StartError) process.stderr.write(`omgw: ${err.message}\n`);
+    else process.stderr.write(`omgw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

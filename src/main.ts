@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, type Gateway } from './app';
 import type { Logger } from './core/logger';
@@ -12,25 +12,47 @@ export interface RunningGateway {
   shutdown(): Promise<void>;
 }
 
+/** The gateway could not start for an operational reason (port in use…); its message is the whole story. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const gateway = createGateway(config, { logger });
   for (const w of gateway.warnings) logger.warn(w);
-  const server = createServer({ keepAliveTimeout: 65_000 }, gateway.listener);
+  // Answers still being written when shutdown starts: they are told to close their connection, so a keep-alive
+  // client does not hold the drain open until shutdownTimeoutMs.
+  const open = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    if (closing) res.setHeader('connection', 'close');
+    else {
+      open.add(res);
+      res.once('close', () => open.delete(res));
+    }
+    gateway.listener(req, res);
+  });
   // A load balancer's idle timeout is usually 60 s; closing keep-alive sockets later than it avoids resets.
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port, config.server.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await gateway.close();
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new StartError(`cannot listen on ${config.server.host}:${config.server.port}: ${code}`, { cause: err });
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closing: Promise<void> | undefined;
   const shutdown = () =>
     (closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.server.shutdownTimeoutMs);
       await drained;

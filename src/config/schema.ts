@@ -85,14 +85,15 @@ function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
   if (!isRecord(config)) return;
   const { backends, routes } = config;
   if (!isRecord(backends)) return;
-  if (Object.keys(backends).length === 0) {
+  // An empty record is worth saying only when no entry of it was itself rejected (its keys are then dropped).
+  if (Object.keys(backends).length === 0 && !ctx.issues.some((i) => i.path?.[0] === 'backends')) {
     ctx.addIssue({ code: 'custom', path: ['backends'], message: 'at least one backend is required' });
   }
   if (!Array.isArray(routes)) return;
   routes.forEach((route: unknown, i) => {
     const backend = isRecord(route) ? route.backend : undefined;
     if (typeof backend === 'string' && backend !== '' && !Object.hasOwn(backends, backend)) {
-      ctx.addIssue({ code: 'custom', path: ['routes', i, 'backend'], message: `unknown backend "${backend}" (not under backends)` });
+      ctx.addIssue({ code: 'custom', path: ['routes', i, 'backend'], message: `unknown backend "${backend}" (backends: ${Object.keys(backends).join(', ') || 'none'})` });
     }
   });
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Driver, DriverDefinition } from '../core/driver';
 import type { HttpDriverDeps } from './http/upstream';
+import { gmsDriverConfigSchema } from './gms/gms.config';
+import { gmsDriver } from './gms/gms.driver';
 import { memoryConfigSchema, memoryDriver } from './memory';
 import { nexusDriverConfigSchema } from './nexus/nexus.config';
 import { nexusDriver } from './nexus/nexus.driver';
@@ -9,7 +11,7 @@ import { nexusDriver } from './nexus/nexus.driver';
  * Every backend driver, keyed by the `driver:` value of its config. The config schema is the union of the
  * drivers' own schemas, so a backend config is validated by the driver that will run it.
  */
-export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema, nexusDriverConfigSchema]);
+export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema, nexusDriverConfigSchema, gmsDriverConfigSchema]);
 export type BackendConfig = z.output<typeof backendConfigSchema>;
 
 type Registry = { [K in BackendConfig['driver']]: DriverDefinition<Extract<BackendConfig, { driver: K }>, HttpDriverDeps> };
@@ -17,6 +19,7 @@ type Registry = { [K in BackendConfig['driver']]: DriverDefinition<Extract<Backe
 export const driverRegistry: Registry = {
   memory: memoryDriver,
   nexus: nexusDriver,
+  gms: gmsDriver,
 };
 
 /** Deps carry every driver kind's extras (e.g. the upstream observer); a driver reads the ones it needs. */

@@ -37,14 +37,16 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
+    const requestId = requestIdFrom(req.headers['x-request-id']);
     const match = opts.router.match(req.method ?? 'GET', path);
     if (!match) {
+      // Every answer carries the id, health checks and 404s included, so a caller can always quote one.
+      res.setHeader('x-request-id', requestId);
       opts.fallback(req, res);
       return;
     }
     const started = process.hrtime.bigint();
     const receivedAt = new Date();
-    const requestId = requestIdFrom(req.headers['x-request-id']);
     const inbound: InboundRequest = {
       method: req.method ?? 'GET',
       path,

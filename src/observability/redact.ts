@@ -1,24 +1,42 @@
-/** Names whose values are secrets wherever they appear in a log record (compared case-insensitively). */
-const SECRET_NAMES = ['authorization', 'x-api-key', 'apikey', 'api_key', 'apikeys', 'password', 'appaccesskey', 'appaccesskeys', 'token', 'bearertokens', 'secret', 'cookie'];
+/**
+ * Fragments of names whose values are secrets wherever they appear in a log record. Names are compared
+ * lower-cased with `-` and `_` removed, and a fragment anywhere in the name counts, so `x-api-key`,
+ * `NEXUS_API_KEY`, `gmsPassword`, `Proxy-Authorization` and `Set-Cookie` are all caught.
+ */
+const SECRET_FRAGMENTS = ['authorization', 'apikey', 'password', 'passwd', 'secret', 'token', 'cookie', 'appaccesskey', 'credential'];
 
 export const REDACTED = '[REDACTED]';
+/** What replaces a value nested deeper than the walk goes: never the value itself, which was not inspected. */
+export const TRUNCATED = '[TRUNCATED]';
+const MAX_DEPTH = 8;
+
+const normalise = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
 
 /**
- * Returns a copy of `value` with secrets replaced: object properties named like a secret, and user-data entries
- * (`{key, value}`) or plain properties whose key is one of the configured sensitive user-data keys.
+ * Returns a copy of `value` with secrets replaced: properties named like a secret, and user-data entries
+ * (`{key, value}`) or plain properties whose key is one of the configured sensitive user-data keys (exact
+ * name, case-insensitive).
  */
 export function createRedactor(sensitiveUserDataKeys: readonly string[] = []): (value: unknown) => unknown {
-  const secret = new Set([...SECRET_NAMES, ...sensitiveUserDataKeys.map((k) => k.toLowerCase())]);
+  const sensitive = new Set(sensitiveUserDataKeys.map((k) => k.toLowerCase()));
+  const isSecret = (name: string): boolean => {
+    if (sensitive.has(name.toLowerCase())) return true;
+    const n = normalise(name);
+    return SECRET_FRAGMENTS.some((f) => n.includes(f));
+  };
   const walk = (value: unknown, depth: number): unknown => {
-    if (value === null || typeof value !== 'object' || depth > 8) return value;
-    if (value instanceof Error) return value;
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return TRUNCATED;
+    if (value instanceof Error) return { name: value.name, message: value.message };
     if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
+    if (value instanceof Date) return value;
     const src = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    const entryKey = typeof src.key === 'string' && 'value' in src ? src.key.toLowerCase() : undefined;
+    // No prototype: a `__proto__` property of a logged body stays a plain field.
+    const out = Object.create(null) as Record<string, unknown>;
+    const entryKey = typeof src.key === 'string' && 'value' in src ? src.key : undefined;
     for (const k of Object.keys(src)) {
-      if (secret.has(k.toLowerCase())) out[k] = REDACTED;
-      else if (k === 'value' && entryKey !== undefined && secret.has(entryKey)) out[k] = REDACTED;
+      if (isSecret(k)) out[k] = REDACTED;
+      else if (k === 'value' && entryKey !== undefined && isSecret(entryKey)) out[k] = REDACTED;
       else out[k] = walk(src[k], depth + 1);
     }
     return out;

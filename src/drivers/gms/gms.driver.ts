@@ -114,8 +114,8 @@ class GmsDriver implements Driver {
   }
 }
 
-export const gmsDriver: DriverDefinition<GmsDriverConfig> = {
+export const gmsDriver: DriverDefinition<GmsDriverConfig, HttpDriverDeps> = {
   name: 'gms',
   configSchema: gmsDriverConfigSchema,
-  create: (deps: HttpDriverDeps, config) => new GmsDriver(deps, config),
+  create: (deps, config) => new GmsDriver(deps, config),
 };

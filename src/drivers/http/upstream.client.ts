@@ -15,7 +15,9 @@ export interface UpstreamClientOptions {
   timeoutMs: number;
   /** Extra attempts, only for what is safe to repeat. */
   retries: number;
+  /** Consecutive failed attempts (a retry is an attempt) that open the breaker. */
   breakerThreshold: number;
+  /** How long the breaker stays open before it lets one trial attempt through. */
   breakerResetMs: number;
   /** Keep-alive connections to the backend. */
   connections: number;
@@ -60,17 +62,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const mayRetry = (failure: UpstreamFailure, req: UpstreamRequest): boolean =>
     failure.retry === 'any' || (failure.retry === 'idempotent' && req.idempotent);
 
-  const report = (req: UpstreamRequest, outcome: AttemptOutcome, startedAt: number): void => {
+  const report = (sink: UpstreamObserver, req: UpstreamRequest, outcome: AttemptOutcome, startedAt: number): void => {
     const seconds = (performance.now() - startedAt) / 1000;
-    if (outcome.failure === undefined) observer?.onCall({ backend, method: req.method, status: outcome.response.status, seconds });
-    else observer?.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure.error, seconds });
+    if (outcome.failure === undefined) sink.onCall({ backend, method: req.method, status: outcome.response.status, seconds });
+    else sink.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure.error, seconds });
   };
 
   const attempt = async (req: UpstreamRequest, path: string, ticket: BreakerTicket, budgetMs: number): Promise<AttemptOutcome> => {
     const startedAt = performance.now();
     const outcome = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
     breaker.settle(ticket, outcome.failure?.breaker ?? 'success');
-    if (observer) report(req, outcome, startedAt);
+    if (observer) report(observer, req, outcome, startedAt);
     return outcome;
   };
 

@@ -17,6 +17,8 @@ export interface UpstreamFailure {
 const NEVER_SENT = new Set(['ECONNREFUSED']);
 /** Our own misuse of the client (bad header value, bad option): the upstream is not to blame. */
 const CALLER_FAULT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
+/** This client was closed: the upstream is not to blame and repeating cannot help. */
+const CLOSED = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
@@ -59,6 +61,7 @@ export function networkFailure(err: unknown, backend: string, { abortedByTimer, 
     return { error: new GatewayError('internal', 'Internal error', {}, { cause: err }), retry: 'none', breaker: 'neutral' };
   }
   if (code !== undefined) details.upstreamCode = code;
+  if (code !== undefined && CLOSED.has(code)) return { error: unavailable(backend, details, err), retry: 'none', breaker: 'neutral' };
   return { error: unavailable(backend, details, err), retry: code !== undefined && NEVER_SENT.has(code) ? 'any' : 'idempotent', breaker: 'failure' };
 }
 

@@ -26,26 +26,26 @@ export interface ListFilter {
 
 type ById = Map<string, Interaction>;
 
-/** One service's interactions: every lookup is scoped to a service, so one tenant never sees another's ids. */
+/**
+ * One service's interactions. Every lookup goes through the service first, so one tenant never sees another's
+ * ids, and an interaction sits in one id map only.
+ */
 interface ServiceSpace {
-  /** Not stopped, in creation order. */
-  live: ById;
+  /** Live and retained stopped interactions, in creation order. */
+  byId: ById;
   liveByExternalId: ById;
   /** The latest stopped interaction of each externalId, for lookups once no live one holds it. */
   stoppedByExternalId: ById;
   byAgent: Map<string, ById>;
   byWorkbin: Map<string, ById>;
-  /** Live and stopped interactions held, so an emptied space can be dropped. */
-  held: number;
 }
 
 /**
  * The interaction store of the memory contact center. It holds the records themselves and keeps its indexes
- * right as they change; every operation costs O(1) (list: O(answer)). Callers get records, never copies: the
- * driver copies what leaves it.
+ * right as they change; every operation but list costs O(1). Callers get records, not copies: the driver copies
+ * what leaves it.
  */
 export class InteractionStore {
-  private readonly byId: ById = new Map();
   private readonly services = new Map<string, ServiceSpace>();
   private readonly stopped = new StoppedQueue<Interaction>();
 
@@ -53,12 +53,10 @@ export class InteractionStore {
 
   /** By id or externalId within a service; by externalId the live interaction wins, else the latest stopped one. */
   find(service: string, ref: InteractionRef): Interaction | undefined {
-    if (ref.by === 'id') {
-      const found = this.byId.get(ref.value);
-      return found?.service === service ? found : undefined;
-    }
     const space = this.services.get(service);
-    return space?.liveByExternalId.get(ref.value) ?? space?.stoppedByExternalId.get(ref.value);
+    if (!space) return undefined;
+    if (ref.by === 'id') return space.byId.get(ref.value);
+    return space.liveByExternalId.get(ref.value) ?? space.stoppedByExternalId.get(ref.value);
   }
 
   liveByExternalId(service: string, externalId: string): Interaction | undefined {
@@ -68,9 +66,7 @@ export class InteractionStore {
   /** Adds a live interaction; the caller has checked that its externalId is free. */
   insert(interaction: Interaction): void {
     const space = this.spaceOf(interaction.service);
-    this.byId.set(interaction.id, interaction);
-    space.held += 1;
-    space.live.set(interaction.id, interaction);
+    space.byId.set(interaction.id, interaction);
     if (interaction.externalId !== undefined) space.liveByExternalId.set(interaction.externalId, interaction);
     this.indexPlacement(space, interaction);
   }
@@ -93,13 +89,12 @@ export class InteractionStore {
   stop(interaction: Interaction, at: Date, reason: Interaction['stopReason']): void {
     const space = this.spaceOf(interaction.service);
     this.unindexPlacement(space, interaction);
-    space.live.delete(interaction.id);
     interaction.state = 'stopped';
     interaction.stoppedAt = at.toISOString();
     if (reason !== undefined) interaction.stopReason = reason;
     // A stopped interaction has no owner and sits in no workbin; its queue stays as history.
-    delete interaction.agentId;
-    delete interaction.workbin;
+    setOrDelete(interaction, 'agentId', undefined);
+    setOrDelete(interaction, 'workbin', undefined);
     if (interaction.externalId !== undefined) {
       space.liveByExternalId.delete(interaction.externalId);
       space.stoppedByExternalId.set(interaction.externalId, interaction);
@@ -107,17 +102,20 @@ export class InteractionStore {
     this.stopped.push(interaction, at.getTime());
   }
 
-  /** Live interactions of a service, through the narrowest index the filter allows. */
+  /**
+   * Live interactions of a service, through the narrowest index the filter allows. Without a filter this walks
+   * the service's retained stopped interactions too, which retention bounds.
+   */
   list(service: string, filter: ListFilter): Interaction[] {
     const space = this.services.get(service);
     if (!space) return [];
     const { agentId, workbin } = filter;
     const source =
-      workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.live;
+      workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.byId;
     if (!source) return [];
     const out: Interaction[] = [];
     for (const interaction of source.values()) {
-      if (agentId !== undefined && interaction.agentId !== agentId) continue;
+      if (interaction.state === 'stopped' || (agentId !== undefined && interaction.agentId !== agentId)) continue;
       out.push(interaction);
     }
     return out;
@@ -136,26 +134,24 @@ export class InteractionStore {
   }
 
   private forget(interaction: Interaction): void {
-    this.byId.delete(interaction.id);
     const space = this.services.get(interaction.service);
     if (!space) return;
+    space.byId.delete(interaction.id);
     if (interaction.externalId !== undefined && space.stoppedByExternalId.get(interaction.externalId) === interaction) {
       space.stoppedByExternalId.delete(interaction.externalId);
     }
-    space.held -= 1;
-    if (space.held === 0) this.services.delete(interaction.service);
+    if (space.byId.size === 0) this.services.delete(interaction.service);
   }
 
   private spaceOf(service: string): ServiceSpace {
     let space = this.services.get(service);
     if (!space) {
       space = {
-        live: new Map(),
+        byId: new Map(),
         liveByExternalId: new Map(),
         stoppedByExternalId: new Map(),
         byAgent: new Map(),
         byWorkbin: new Map(),
-        held: 0,
       };
       this.services.set(service, space);
     }
@@ -191,6 +187,7 @@ function setOrDelete<K extends 'queue' | 'workbin' | 'agentId' | 'placedInQueueA
   key: K,
   value: string | undefined,
 ): void {
-  if (value === undefined) delete interaction[key];
-  else interaction[key] = value;
+  // `delete` only when needed: it turns a V8 object into a slower dictionary, and most interactions never move.
+  if (value !== undefined) interaction[key] = value;
+  else if (interaction[key] !== undefined) delete interaction[key];
 }

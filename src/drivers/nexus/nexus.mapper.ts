@@ -48,7 +48,7 @@ const interactionsPath = (service: string): string => `/openmedia/${segment(serv
  */
 export function interactionPath(service: string, ref: InteractionRef): string {
   if (ref.by === 'externalId') {
-    if (ref.value === '') throw invalid('Invalid externalId ""', 'externalId');
+    // `ext_..` would be a harmless segment, but Nexus (and the gateway's own inbound) refuses such an externalId.
     return `${interactionsPath(service)}/${EXTERNAL_ID_PREFIX}${segment(ref.value, 'externalId')}`;
   }
   if (ref.value.startsWith(EXTERNAL_ID_PREFIX)) {
@@ -84,25 +84,36 @@ export const needsLookup = (command: UpdateCommand, strategy: UpsertStrategy): b
 /**
  * changePropertiesRequest: replace → changedProperties, add → addedProperties, delete → deletedProperties.
  * `upsert` goes to changedProperties for keys in `presentKeys` (the `lookup` strategy's GET) and to
- * addedProperties for the rest; `changed` / `added` send every upserted key one way. The wire carries no order
- * between the three groups, and no duplicate keys (Workspace AttachUserData's keepDuplicates is lost).
- * Not idempotent: a replayed add could add twice.
+ * addedProperties for the rest; `changed` / `added` send every upserted key one way.
+ * The wire has no order between its three groups, so the changes are folded first: each key goes once, by the
+ * last change that names it (a key deleted and then set again is sent as added). No duplicate keys either:
+ * Workspace AttachUserData's keepDuplicates is lost. Not idempotent: a replayed add could add twice.
  */
 export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy, presentKeys: ReadonlySet<string> = new Set()): NexusRequest {
-  // Null-prototype targets: no user-data key is special (DESIGN §4, `__proto__`).
-  const changed: JsonObject = Object.create(null);
-  const added: JsonObject = Object.create(null);
-  const deleted: string[] = [];
+  const last = new Map<string, { group: 'changed' | 'added'; value: unknown } | 'deleted'>();
+  const settle = (key: string, outcome: { group: 'changed' | 'added'; value: unknown } | 'deleted'): void => {
+    last.delete(key);
+    last.set(key, outcome);
+  };
   for (const change of command.changes) {
     if (change.op === 'delete') {
-      for (const key of change.keys) if (!deleted.includes(key)) deleted.push(key);
+      for (const key of change.keys) settle(key, 'deleted');
       continue;
     }
     const values = userDataToObject(change.entries);
     for (const key of Object.keys(values)) {
-      const target = change.op === 'replace' ? changed : change.op === 'add' ? added : upsertTarget(key, strategy, presentKeys) === 'changed' ? changed : added;
-      target[key] = values[key];
+      const deletedBefore = last.get(key) === 'deleted';
+      const group = change.op === 'replace' ? 'changed' : change.op === 'add' || deletedBefore ? 'added' : upsertGroup(key, strategy, presentKeys);
+      settle(key, { group, value: values[key] });
     }
+  }
+  // Null-prototype targets: no user-data key is special (DESIGN §4, `__proto__`).
+  const changed: JsonObject = Object.create(null);
+  const added: JsonObject = Object.create(null);
+  const deleted: string[] = [];
+  for (const [key, outcome] of last) {
+    if (outcome === 'deleted') deleted.push(key);
+    else (outcome.group === 'changed' ? changed : added)[key] = outcome.value;
   }
   const body: JsonObject = {};
   if (Object.keys(changed).length > 0) body.changedProperties = changed;
@@ -112,7 +123,7 @@ export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy
   return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/update`, body, idempotent: false };
 }
 
-const upsertTarget = (key: string, strategy: UpsertStrategy, presentKeys: ReadonlySet<string>): 'changed' | 'added' =>
+const upsertGroup = (key: string, strategy: UpsertStrategy, presentKeys: ReadonlySet<string>): 'changed' | 'added' =>
   strategy === 'lookup' ? (presentKeys.has(key) ? 'changed' : 'added') : strategy;
 
 /** stopInteractionRequest; always a JSON object, `{}` without a reason. A repeated stop answers 409, so not idempotent. */

@@ -1,0 +1,31 @@
+import { GatewayError } from '../../../src/core/errors';
+import { parseJsonBody } from '../../../src/drivers/http/upstream';
+import { answer, harness } from './harness';
+
+const h = harness();
+
+describe('parseJsonBody', () => {
+  it('reads a JSON answer', async () => {
+    const server = await h.server(answer(200, '{"id":"I1"}'));
+    const res = await h.client(server.url).request({ method: 'GET', path: '/', idempotent: true });
+    expect(parseJsonBody(res, 'sim')).toEqual({ id: 'I1' });
+  });
+
+  it('turns a garbage answer into upstream_rejected without quoting it', async () => {
+    const server = await h.server(answer(200, '<html>proxy error for alice@example.com</html>'));
+    const res = await h.client(server.url).request({ method: 'GET', path: '/', idempotent: true });
+    let thrown: unknown;
+    try {
+      parseJsonBody(res, 'sim');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(GatewayError);
+    expect(thrown).toMatchObject({ code: 'upstream_rejected', message: 'Backend sim answered with an unreadable body', details: { upstreamStatus: 200 } });
+    expect(JSON.stringify(thrown) + String((thrown as Error).cause)).not.toContain('alice');
+  });
+
+  it('treats an empty body as unreadable', () => {
+    expect(() => parseJsonBody({ status: 200, headers: {}, body: '' }, 'sim')).toThrow(GatewayError);
+  });
+});
