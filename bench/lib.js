@@ -185,7 +185,6 @@ async function load(target, { connections, duration, pid }) {
     headers: target.headers,
     connections,
     duration,
-    // Latencies measured from the first byte sent include queueing inside autocannon; same for every target.
     verifyBody: target.verify,
   };
   if (target.bodyFor) options.requests = [{ setupRequest: (req) => ({ ...req, body: target.bodyFor(counter++) }) }];

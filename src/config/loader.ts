@@ -131,9 +131,10 @@ function describeIssue(issue: z.core.$ZodIssue, path: PropertyKey[], interpolate
       return [`${at}: invalid name${issue.issues.length > 0 ? `: ${issue.issues.map((i) => i.message).join('; ')}` : ''}`];
     case 'invalid_union': {
       // A discriminated union whose discriminator matched no option: zod's note says which values it knows.
-      const { note, options } = issue as { note?: unknown; options?: unknown };
+      const { note, options, discriminator } = issue as { note?: unknown; options?: unknown; discriminator?: unknown };
       if (note === 'No matching discriminator' && Array.isArray(options)) {
-        return [`${at}: ${issue.input === undefined ? 'required' : `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}`}`];
+        const given = typeof discriminator === 'string' && isObject(issue.input) ? issue.input[discriminator] : undefined;
+        return [`${at}: ${given === undefined ? 'required' : `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}`}`];
       }
       return [`${at}: ${issue.message}`];
     }
@@ -141,6 +142,8 @@ function describeIssue(issue: z.core.$ZodIssue, path: PropertyKey[], interpolate
       return [`${at}: ${issue.message}`];
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 const startsWith = (path: readonly PropertyKey[], prefix: readonly PropertyKey[]): boolean => prefix.every((segment, i) => path[i] === segment);
 

@@ -2,7 +2,7 @@ import type { CreateCommand, InteractionRef } from '../../core/command';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction, InteractionState } from '../../core/interaction';
 import type { UserData, UserDataEntry } from '../../core/user-data';
-import { gmsAnswerSchema, gmsCreatedSchema, gmsPropertiesAnswerSchema, type GmsUserDataEntry } from './gms.schema';
+import { EXTERNAL_ID_KEY, gmsAnswerSchema, gmsCreatedSchema, gmsPropertiesAnswerSchema, type GmsUserDataEntry } from './gms.schema';
 
 /**
  * GMS answers → canonical results and errors (specs/gms-openmedia.md, DESIGN §4 gms): a JSON envelope whose
@@ -120,7 +120,7 @@ function splitExternalId(entries: GmsUserDataEntry[]): { userData: UserData; ext
   let externalId: string | undefined;
   const rest: GmsUserDataEntry[] = [];
   for (const e of entries) {
-    if (e.key !== 'ExternalId') rest.push(e);
+    if (e.key !== EXTERNAL_ID_KEY) rest.push(e);
     else if (!Array.isArray(e.value)) externalId = String(e.value);
   }
   const userData = toUserData(rest);

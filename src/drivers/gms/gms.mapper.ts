@@ -3,6 +3,7 @@ import { invalid } from '../../core/errors';
 import { assertSafeKey, type UserData, type UserDataEntry } from '../../core/user-data';
 import { encodeSegment } from '../../http/path';
 import type { GmsDriverConfig } from './gms.config';
+import { EXTERNAL_ID_KEY } from './gms.schema';
 
 /**
  * Canonical commands → the GMS open media wire (specs/gms-openmedia.md, DESIGN §4 gms): every call is a form POST
@@ -38,6 +39,9 @@ const refPairs = (ref: InteractionRef): Pairs => (ref.by === 'externalId' ? [['s
  */
 function formKey(key: string, path: string): string {
   if (key === '' || /[[\]]/.test(key)) throw invalid(`User-data key "${path}" cannot be sent to GMS: empty or holding brackets`, path);
+  // GMS keeps the externalId as the top-level user-data key ExternalId (spec, Create): writing that key would
+  // change or remove the interaction's externalId behind the caller's back (DESIGN §4: never sent as user data).
+  if (key === EXTERNAL_ID_KEY && path === key) throw invalid(`User-data key "${key}" is reserved by GMS for the externalId`, key);
   assertSafeKey(key);
   return `[${key}]`;
 }

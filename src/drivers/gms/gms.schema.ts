@@ -4,6 +4,9 @@ import { z } from 'zod';
  * The shapes of GMS answers the driver reads (specs/gms-openmedia.md). Unknown fields are ignored: GMS adds many
  * (interactionTenantId, interactionSubmitSeq…) that have no canonical home.
  */
+/** GMS passes the externalId to Interaction Server as this user-data key (spec, Create: externalId). */
+export const EXTERNAL_ID_KEY = 'ExternalId';
+
 export const gmsAnswerSchema = z.looseObject({
   statusCode: z.number().int(),
   errors: z.array(z.looseObject({ code: z.number().int().optional(), advice: z.unknown() })).optional(),

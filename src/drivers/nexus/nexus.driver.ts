@@ -21,6 +21,9 @@ import {
   type NexusRequest,
 } from './nexus.mapper';
 
+/** Refusals Nexus gives in the normal course of business (404, 409). */
+const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
+
 /** Genesys Nexus v3 open media (DESIGN §5): create, get, update and stop, by id or `ext_{externalId}`. */
 class NexusDriver implements Driver {
   private readonly client: UpstreamClient;
@@ -90,8 +93,9 @@ class NexusDriver implements Driver {
     const res = await this.client.request(toUpstreamRequest(request, command.context, this.config.apiKey));
     if (res.status >= 200 && res.status < 300) return res;
     const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
-    // The upstream's own words help the operator and may describe internals: logged, never answered.
-    this.deps.logger.warn(`Backend ${this.deps.backendName} refused a ${command.kind}`, {
+    // The upstream's own words help the operator and may describe internals: logged, never answered. Not found,
+    // duplicate and stopped are the normal course of business, not worth a warning.
+    this.deps.logger[EXPECTED.has(error.code) ? 'debug' : 'warn'](`Backend ${this.deps.backendName} refused a ${command.kind}`, {
       backend: this.deps.backendName,
       requestId: command.context.requestId,
       method: request.method,

@@ -1,7 +1,7 @@
 import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
 import { GatewayError, invalid } from '../../core/errors';
 import type { Created, Interaction, InteractionState } from '../../core/interaction';
-import { userDataFromObject, userDataToObject } from '../../core/user-data';
+import { userDataFromObject, userDataToObject, type UserData } from '../../core/user-data';
 import { encodeSegment } from '../../http/path';
 import type { UpstreamRequest } from '../http/upstream';
 import type { UpsertStrategy } from './nexus.config';
@@ -91,20 +91,16 @@ export const needsLookup = (command: UpdateCommand, strategy: UpsertStrategy): b
  */
 export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy, presentKeys: ReadonlySet<string> = new Set()): NexusRequest {
   const last = new Map<string, { group: 'changed' | 'added'; value: unknown } | 'deleted'>();
-  const settle = (key: string, outcome: { group: 'changed' | 'added'; value: unknown } | 'deleted'): void => {
-    last.delete(key);
-    last.set(key, outcome);
-  };
   for (const change of command.changes) {
     if (change.op === 'delete') {
-      for (const key of change.keys) settle(key, 'deleted');
+      for (const key of change.keys) last.set(key, 'deleted');
       continue;
     }
     const values = userDataToObject(change.entries);
     for (const key of Object.keys(values)) {
       const deletedBefore = last.get(key) === 'deleted';
       const group = change.op === 'replace' ? 'changed' : change.op === 'add' || deletedBefore ? 'added' : upsertGroup(key, strategy, presentKeys);
-      settle(key, { group, value: values[key] });
+      last.set(key, { group, value: values[key] });
     }
   }
   // Null-prototype targets: no user-data key is special (DESIGN §4, `__proto__`).
@@ -238,7 +234,7 @@ function stopReason(value: unknown): Interaction['stopReason'] {
 }
 
 /** The upstream's user data is typed by the same rules as a client's; a value they refuse is the upstream's fault. */
-function upstreamUserData(value: unknown) {
+function upstreamUserData(value: unknown): UserData {
   if (!isObject(value)) return [];
   try {
     return userDataFromObject(value);

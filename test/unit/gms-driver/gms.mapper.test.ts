@@ -129,6 +129,14 @@ describe('create request', () => {
     expect(expectError(() => toCreateRequest(create({ userData })), 'invalid_request').details.field).toBe('outer.in[ner');
   });
 
+  it('refuses the top-level key ExternalId, where GMS keeps the externalId; nested it is plain data', () => {
+    expect(expectError(() => toCreateRequest(create({ userData: [str('ExternalId', 'x')] })), 'invalid_request').details.field).toBe('ExternalId');
+    expectError(() => toUpdateRequest(update(byId('i'), [{ op: 'upsert', entries: [str('ExternalId', 'x')] }])), 'invalid_request');
+    expectError(() => toUpdateRequest(update(byId('i'), [{ op: 'delete', keys: ['ExternalId'] }])), 'invalid_request');
+    const nested: UserData = [{ key: 'Order', type: 'kvlist', value: [str('ExternalId', 'x')] }];
+    expect(toCreateRequest(create({ userData: nested })).form).toEqual([['userData[Order][ExternalId]', 'x']]);
+  });
+
   it('refuses prototype keys and an empty kvlist, which a form cannot carry', () => {
     expectError(() => toCreateRequest(create({ userData: [str('__proto__', 'v')] })), 'invalid_request');
     expectError(() => toCreateRequest(create({ userData: [{ key: 'empty', type: 'kvlist', value: [] }] })), 'invalid_request');

@@ -136,6 +136,21 @@ describe('nexus driver mapper: requests', () => {
     expect(toUpdateRequest(upsert, 'added').path).toBe('/openmedia/svc/interactions/ext_x%2F1/update');
   });
 
+  it('folds the changes so each key goes once, by the last change naming it: the wire has no order', () => {
+    const folded = toUpdateRequest(
+      update([
+        { op: 'upsert', entries: [str('x', '1')] },
+        { op: 'delete', keys: ['x', 'y'] },
+        { op: 'upsert', entries: [str('y', '2')] },
+        { op: 'add', entries: [str('z', '1')] },
+        { op: 'replace', entries: [str('z', '2')] },
+      ]),
+      'lookup',
+      new Set(['x', 'y']),
+    );
+    expect(folded.body).toEqual({ changedProperties: { z: '2' }, addedProperties: { y: '2' }, deletedProperties: ['x'] });
+  });
+
   it('needs no lookup for a delete-only update, and refuses an update with nothing to send', () => {
     expect(needsLookup(update([{ op: 'delete', keys: ['k'] }]), 'lookup')).toBe(false);
     expect(thrown(() => toUpdateRequest(update([{ op: 'delete', keys: [] }]), 'lookup')).code).toBe('invalid_request');

@@ -1,0 +1,190 @@
+'use strict';
+// `npm run bench`: the gateway against the two floors it is judged by, side by side in one run, all on 127.0.0.1.
+//   a  the Nexus upstream alone (bench/upstream.js), JSON create
+//   b  a raw node:http pass-through proxy in front of it (bench/raw-proxy.js), same JSON create
+//   c  the gateway (dist/cli.js start), GMS form create translated to a Nexus create on the same upstream
+// Each server is its own node process; the load generator (autocannon) runs here. Settings from the environment:
+//   BENCH_DURATION (s, 10)  BENCH_CONNECTIONS (50)  BENCH_ROUNDS (1; >1 interleaves a,b,c,a,b,c… and takes medians)
+//   BENCH_WARMUP (s, 2)  BENCH_POOL (upstream connections of b and c, 64)  BENCH_UNIQUE=1 (a fresh externalId per
+//   request)  BENCH_PROFILE=1 (--cpu-prof on the gateway, top self-time functions reported)
+//   BENCH_GATEWAY_LOG (where the gateway's stdout log lines go, /dev/null)
+const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const lib = require('./lib');
+const { summarize } = require('./profile-top');
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(__dirname, 'RESULTS.md');
+
+const settings = {
+  duration: lib.intEnv('BENCH_DURATION', 10),
+  connections: lib.intEnv('BENCH_CONNECTIONS', 50),
+  rounds: lib.intEnv('BENCH_ROUNDS', 1),
+  warmup: lib.intEnv('BENCH_WARMUP', 2),
+  pool: lib.intEnv('BENCH_POOL', 64),
+  unique: process.env.BENCH_UNIQUE === '1',
+  profile: process.env.BENCH_PROFILE === '1',
+  gatewayLog: process.env.BENCH_GATEWAY_LOG || '/dev/null',
+};
+settings.warmup = Math.min(settings.warmup, settings.duration);
+
+const SERVICE = 'svc';
+const NEXUS_PATH = `/nexus/v3/openmedia/${SERVICE}/interactions`;
+const GMS_PATH = `/genesys/2/openmedia/${SERVICE}`;
+const nexusBody = (externalId) => JSON.stringify({ externalId, userData: { OrderNumber: 'ABC123', TestKey2: 'Test value' } });
+const gmsBody = (externalId) => `externalId=${externalId}&userData%5BOrderNumber%5D=ABC123&userData%5BTestKey2%5D=Test+value`;
+const FIXED_ID = 'xy932';
+
+function gatewayConfig(upstreamUrl, port) {
+  return [
+    'server:',
+    `  port: ${port}`,
+    '  host: 127.0.0.1',
+    '  shutdownTimeoutMs: 1000',
+    'backends:',
+    `  cloud: { driver: nexus, baseUrl: "${upstreamUrl}/nexus/v3", apiKey: bench, connections: ${settings.pool} }`,
+    'routes:',
+    '  - { service: "*", backend: cloud }',
+    '',
+  ].join('\n');
+}
+
+function target(key, label, url, kind, pid) {
+  const json = kind === 'nexus';
+  const bodyOf = json ? nexusBody : gmsBody;
+  return {
+    key,
+    label,
+    url,
+    pid,
+    method: 'POST',
+    headers: json ? { 'content-type': 'application/json', 'x-api-key': 'bench' } : { 'content-type': 'application/x-www-form-urlencoded' },
+    body: bodyOf(FIXED_ID),
+    bodyFor: settings.unique ? (n) => bodyOf(`xy${n}`) : undefined,
+    // HTTP 200 is not enough: GMS answers its own failures with 200 and statusCode 1 or 2.
+    verify: json ? (b) => b.startsWith('{"status":{"code":0}') : (b) => b.startsWith('{"statusCode":0,'),
+  };
+}
+
+async function smoke(t) {
+  const res = await lib.send(t.url, { method: t.method, headers: t.headers, body: t.body });
+  if (res.status !== 200 || !t.verify(res.body)) throw new Error(`${t.label} answered ${res.status} ${res.body.slice(0, 300)}`);
+}
+
+async function main() {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
+  const perRun = settings.warmup + settings.duration + 3;
+  const limitMs = (60 + settings.rounds * 3 * perRun + (settings.profile ? 60 : 0)) * 1000;
+  const children = new lib.Children();
+  const disarm = lib.guard(children, limitMs);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'omgw-bench-'));
+  const profileDir = path.join(work, 'profile');
+  const runs = { a: [], b: [], c: [] };
+  // When the gateway's measured runs happened, in monotonic µs, to cut its CPU profile to them.
+  const gatewayWindows = [];
+  let targets;
+  try {
+    const upstream = await children.fork(path.join(__dirname, 'upstream.js'));
+    const proxy = await children.fork(path.join(__dirname, 'raw-proxy.js'), [upstream.url, '0', String(settings.pool)]);
+    const port = await lib.freePort();
+    const configFile = path.join(work, 'gateway.yaml');
+    fs.writeFileSync(configFile, gatewayConfig(upstream.url, port));
+    const logFd = fs.openSync(settings.gatewayLog, 'a');
+    const execArgv = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'] : [];
+    const gateway = await children.spawn(
+      process.execPath,
+      [...execArgv, cli, 'start', '--config', configFile],
+      { cwd: work, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', logFd, 'pipe'] },
+      `http://${lib.HOST}:${port}/healthz`,
+    );
+    fs.closeSync(logFd);
+
+    targets = [
+      target('a', 'a  Nexus upstream, direct', upstream.url + NEXUS_PATH, 'nexus', upstream.child.pid),
+      target('b', 'b  raw node:http proxy → upstream', proxy.url + NEXUS_PATH, 'nexus', proxy.child.pid),
+      target('c', 'c  gateway, GMS form → Nexus JSON → upstream', `http://${lib.HOST}:${port}${GMS_PATH}`, 'gms', gateway.child.pid),
+    ];
+    for (const t of targets) await smoke(t);
+
+    const options = { connections: settings.connections };
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const t of targets) {
+        process.stdout.write(`round ${round}/${settings.rounds}  ${t.label}: warm-up ${settings.warmup} s, run ${settings.duration} s… `);
+        await lib.load(t, { ...options, duration: settings.warmup });
+        const from = monotonicUs();
+        const r = await lib.load(t, { ...options, duration: settings.duration, pid: t.pid });
+        if (t.key === 'c') gatewayWindows.push([from, monotonicUs()]);
+        runs[t.key].push(r);
+        process.stdout.write(`${lib.fmt.int(r.rps)} req/s, p99 ${lib.fmt.ms(r.p99)} ms${lib.failures(r) ? `  ${lib.failures(r)} FAILED` : ''}\n`);
+      }
+    }
+  } finally {
+    // The gateway writes its CPU profile on a clean exit after SIGTERM: give it time.
+    await children.stopAll(settings.profile ? 30_000 : 5000);
+    disarm();
+  }
+  report(targets, runs, profileDir, gatewayWindows);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+function report(targets, runs, profileDir, gatewayWindows) {
+  const med = Object.fromEntries(targets.map((t) => [t.key, lib.combine(runs[t.key])]));
+  const { a, b, c } = med;
+  const invalid = targets.filter((t) => lib.failures(med[t.key]) > 0);
+  const throughputOk = c.rps >= 0.5 * b.rps;
+  const p99Ok = c.p99 <= 3 * b.p99;
+  const lines = [
+    `## Gateway vs. floors (${new Date().toISOString()})`,
+    '',
+    `${lib.machine()}. Settings: ${settings.connections} connections, ${settings.duration} s per run after a ${settings.warmup} s warm-up,` +
+      ` ${settings.rounds} round(s) interleaved a → b → c (medians), upstream pool ${settings.pool} keep-alive connections for b and c,` +
+      ` ${settings.unique ? 'a fresh externalId per request' : `one fixed body per target (externalId ${FIXED_ID})`}, NODE_ENV=production,` +
+      ` gateway logging at info to ${settings.gatewayLog}${settings.profile ? ', gateway under --cpu-prof (slower than unprofiled)' : ''}.` +
+      ' Load generator: autocannon in the bench process, on the same machine; server CPU µs/req is the CPU time of the front process of' +
+      ' each target (the upstream for a, the proxy for b, the gateway for c) divided by the responses.',
+    '',
+    lib.resultTable(targets.map((t) => ({ label: t.label, r: med[t.key] }))),
+    '',
+    '| ratio | throughput | p99 | server CPU µs/req |',
+    '|---|---:|---:|---:|',
+    `| c / b | ${lib.fmt.ratio(c.rps / b.rps)} | ${lib.fmt.ratio(c.p99 / b.p99)} | ${lib.fmt.ratio(c.cpuUsPerRequest / b.cpuUsPerRequest)} |`,
+    `| c / a | ${lib.fmt.ratio(c.rps / a.rps)} | ${lib.fmt.ratio(c.p99 / a.p99)} | ${lib.fmt.ratio(c.cpuUsPerRequest / a.cpuUsPerRequest)} |`,
+    '',
+    `Target: throughput c ≥ 0.5 × b — ${throughputOk ? 'met' : 'MISSED'} (${lib.fmt.ratio(c.rps / b.rps)}); p99 c ≤ 3 × b — ${p99Ok ? 'met' : 'MISSED'} (${lib.fmt.ratio(c.p99 / b.p99)}).`,
+  ];
+  if (settings.rounds > 1) {
+    lines.push('', 'Per round (req/s / p99 ms):', '');
+    for (const t of targets) lines.push(`- ${t.key}: ${runs[t.key].map((r) => `${lib.fmt.int(r.rps)} / ${lib.fmt.ms(r.p99)}`).join(', ')}`);
+  }
+  if (invalid.length > 0) {
+    lines.push('', `**INVALID RUN: ${invalid.map((t) => `${t.key} had ${lib.failures(med[t.key])} failed responses`).join('; ')}. Its figures do not count.**`);
+  }
+  if (settings.profile) {
+    const file = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    if (file) {
+      const kept = path.join(__dirname, 'gateway.cpuprofile');
+      fs.copyFileSync(path.join(profileDir, file), kept);
+      lines.push('', '### Gateway CPU profile (self time; the profile is kept in bench/gateway.cpuprofile)', '', summarize(kept, 25, gatewayWindows));
+    } else lines.push('', 'No CPU profile was written by the gateway.');
+  }
+  const text = lines.join('\n');
+  process.stdout.write(`\n${text}\n`);
+  lib.writeSection(RESULTS, 'gateway', text);
+  process.stdout.write(`\nwritten to ${path.relative(process.cwd(), RESULTS)}\n`);
+  if (invalid.length > 0) {
+    process.stderr.write(`\n!!! INVALID RUN: ${invalid.map((t) => t.label).join(', ')} had failed responses (see the table) !!!\n\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,352 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The `omgw` command line as an operator meets it (DESIGN §6, §8): the built dist/cli.js run as a real
+ * process, real HTTP on 127.0.0.1, real signals.
+ */
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ once when any source is newer than it. */
+function ensureBuilt(): void {
+  let built = 0;
+  try {
+    built = statSync(CLI).mtimeMs;
+  } catch {
+    /* not built yet */
+  }
+  if (built >= newestMtime(join(ROOT, 'src'))) return;
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  } catch (err) {
+    // Type errors still emit JavaScript (no noEmitOnError); only a missing output is fatal here.
+    statSync(CLI);
+    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
+    process.stderr.write(`tsc reported errors while building dist/ for the CLI tests:\n${out.slice(0, 2000)}\n`);
+  }
+}
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first stdout JSON log line matching `predicate`. */
+  logLine(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+const running = new Set<ChildProcess>();
+let dir: string;
+
+/** Spawns the CLI with a clean environment (nothing inherited can choose a config or a port). */
+function omgw(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Run {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? dir,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters: (() => void)[] = [];
+  const collect = (into: string[]) => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      into.push(...lines);
+      for (const w of waiters) w();
+    };
+  };
+  child.stdout!.on('data', collect(stdout));
+  child.stderr!.on('data', collect(stderr));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      for (const w of waiters) w();
+      resolveExit({ code, signal });
+    }),
+  );
+  const parsed = () =>
+    stdout.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  const logLine: Run['logLine'] = (predicate, timeoutMs = 15000) =>
+    new Promise((resolveLine, reject) => {
+      const check = () => {
+        const found = parsed().find(predicate);
+        if (found) {
+          clearTimeout(timer);
+          resolveLine(found);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`omgw exited (${child.exitCode ?? child.signalCode}) before the log line:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
+        }
+      };
+      const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms:\n${stdout.join('\n')}\n${stderr.join('\n')}`)), timeoutMs);
+      waiters.push(check);
+      check();
+    });
+  return { child, stdout, stderr, exited, logLine };
+}
+
+/** A port nobody listens on right now: listen on 0, note it, close. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolveGet, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const write = (name: string, text: string): string => {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+};
+
+const isListening = (l: Record<string, unknown>) => l.message === 'listening';
+
+beforeAll(ensureBuilt, 180_000);
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'omgw-cli-'));
+});
+afterEach(async () => {
+  for (const child of running) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('omgw check-config', () => {
+  it('a valid file: exit 0 and a summary', async () => {
+    const file = write('good.yaml', 'server: { port: 9000 }\nbackends:\n  sim: { driver: memory }\nroutes:\n  - { service: "*", backend: sim }\n');
+    const run = omgw(['check-config', file]);
+    expect((await run.exited).code).toBe(0);
+    expect(run.stdout.join('\n')).toContain(`${file}: valid`);
+  });
+
+  it("the repository's config/gateway.yaml is valid", async () => {
+    const run = omgw(['check-config', join(ROOT, 'config/gateway.yaml')]);
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('a JSON file is read too', async () => {
+    const file = write('good.json', '{"server": {"port": "${PORT_A:-8080}"}, "logging": {"level": "warn"}}');
+    expect((await omgw(['check-config', file]).exited).code).toBe(0);
+  });
+
+  it('an invalid file: exit ≠ 0, every problem on stderr by its path', async () => {
+    const file = write(
+      'bad.yaml',
+      [
+        'server:',
+        '  port: eighty',
+        '  prot: 1',
+        'inbound:',
+        '  gms: { basicAuth: { users: { legacy: "${GMS_PASSWORD}" } } }',
+        'backends:',
+        '  sim: { driver: memory }',
+        'routes:',
+        '  - { service: "customer-*", backend: sim }',
+        '  - { service: "*", backend: cloud }',
+        '',
+      ].join('\n'),
+    );
+    const run = omgw(['check-config', file]);
+    const { code } = await run.exited;
+    expect(code).not.toBe(0);
+    const err = run.stderr.join('\n');
+    expect(err).toContain(`invalid config ${file}`);
+    expect(err).toContain('server.port: expected an integer');
+    expect(err).toContain('server: unknown key "prot"');
+    expect(err).toContain('inbound.gms.basicAuth.users.legacy: environment variable GMS_PASSWORD is not set');
+    expect(err).toContain('routes[1].backend: unknown backend "cloud"');
+    expect(run.stdout.join('')).toBe('');
+  });
+
+  it('a missing file: exit ≠ 0 and a message naming it', async () => {
+    const run = omgw(['check-config', 'nowhere.yaml']);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr.join('\n')).toContain(`${join(dir, 'nowhere.yaml')} (from --config): no such file`);
+  });
+
+  it('a YAML syntax error: exit ≠ 0 with the line', async () => {
+    const file = write('broken.yaml', 'server:\n  port: [1\n');
+    const run = omgw(['check-config', file]);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr.join('\n')).toMatch(/cannot parse config .*broken\.yaml[\s\S]*line \d+/);
+  });
+});
+
+describe('omgw usage', () => {
+  it('help: exit 0 with the usage', async () => {
+    const run = omgw(['help']);
+    expect((await run.exited).code).toBe(0);
+    expect(run.stdout.join('\n')).toContain('usage: omgw');
+  });
+
+  it.each([[['frobnicate']], [['start', '--confg', 'x.yaml']], [['start', '--config']], [['check-config', 'a.yaml', 'b.yaml']]])('%j: exit 2 with the usage', async (args) => {
+    const run = omgw(args);
+    expect((await run.exited).code).toBe(2);
+    expect(run.stderr.join('\n')).toContain('usage: omgw');
+  });
+});
+
+describe('omgw start', () => {
+  it('--config and PORT: listens, answers /healthz, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const file = write('gw.yaml', 'server: { host: 127.0.0.1, port: 1 }\n');
+    const run = omgw(['start', '--config', file], { env: { PORT: String(port) } });
+    const listening = await run.logLine(isListening);
+    expect(listening).toMatchObject({ level: 'info', url: `http://127.0.0.1:${port}`, config: file, backends: ['sim'] });
+    expect(await get(port, '/healthz')).toEqual({ status: 200, body: JSON.stringify({ status: 'ok' }) });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stdout.some((l) => l.includes('"stopped"'))).toBe(true);
+  });
+
+  it('OMGW_CONFIG names the file; server.port from it', async () => {
+    const port = await freePort();
+    write('conf/env.json', JSON.stringify({ server: { host: '127.0.0.1', port: '${GW_PORT}' } }));
+    const run = omgw(['start'], { env: { OMGW_CONFIG: 'conf/env.json', GW_PORT: String(port) } });
+    expect(await run.logLine(isListening)).toMatchObject({ url: `http://127.0.0.1:${port}`, config: join(dir, 'conf/env.json') });
+    expect((await get(port, '/healthz')).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('no command means start: `omgw --config FILE`', async () => {
+    const port = await freePort();
+    const file = write('gw.yaml', `server: { host: 127.0.0.1, port: ${port} }\n`);
+    const run = omgw(['--config', file]);
+    await run.logLine(isListening);
+    expect((await get(port, '/healthz')).status).toBe(200);
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('from a directory without config/gateway.yaml: built-in defaults, and the log says so', async () => {
+    const port = await freePort();
+    const run = omgw(['start'], { env: { PORT: String(port) } });
+    expect(await run.logLine(isListening)).toMatchObject({ config: '(built-in defaults)', backends: ['sim'] });
+    expect((await get(port, '/readyz')).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('reads ./config/gateway.yaml relative to the working directory', async () => {
+    const port = await freePort();
+    write('config/gateway.yaml', `server: { host: 127.0.0.1, port: ${port} }\nbackends: { local: { driver: memory } }\n`);
+    const run = omgw([]);
+    expect(await run.logLine(isListening)).toMatchObject({ config: join(dir, 'config/gateway.yaml'), backends: ['local'] });
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('an invalid config: exit ≠ 0 before listening, every problem listed', async () => {
+    const file = write('bad.yaml', 'server: { port: 99999, hots: x }\nstore: { kind: redis }\n');
+    const run = omgw(['start', '--config', file]);
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    const err = run.stderr.join('\n');
+    expect(err).toContain('server.port: expected an integer ≤ 65535');
+    expect(err).toContain('server: unknown key "hots"');
+    expect(err).toContain('store.url: required');
+    expect(run.stdout.some((l) => l.includes('listening'))).toBe(false);
+  });
+
+  it('an invalid PORT: exit ≠ 0 naming PORT', async () => {
+    const run = omgw(['start'], { env: { PORT: 'eighty' } });
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr.join('\n')).toContain('PORT: "eighty" is not a port number');
+  });
+
+  it('a port already in use: exit ≠ 0 with a one-line reason', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const file = write('gw.yaml', `server: { host: 127.0.0.1, port: ${port} }\n`);
+      const run = omgw(['start', '--config', file]);
+      expect((await run.exited).code).toBe(1);
+      expect(run.stderr.join('\n')).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    } finally {
+      await new Promise<void>((r) => taken.close(() => r()));
+    }
+  });
+
+  it('SIGTERM while a request is in flight: the request completes with 200, then the process exits 0', async () => {
+    const port = await freePort();
+    const file = write('gw.yaml', `server: { host: 127.0.0.1, port: ${port}, shutdownTimeoutMs: 10000 }\n`);
+    const run = omgw(['start', '--config', file]);
+    await run.logLine(isListening);
+
+    // A keep-alive request whose body arrives in two halves, SIGTERM in between.
+    const body = 'externalId=slow-1&userData%5BOrder%5D=A1';
+    const head = [
+      'POST /genesys/2/openmedia/customer-support HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      'Connection: keep-alive',
+      'Content-Type: application/x-www-form-urlencoded',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      '',
+    ].join('\r\n');
+    const socket = connect(port, '127.0.0.1');
+    const answer = new Promise<string>((resolveAnswer, reject) => {
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      socket.on('close', () => resolveAnswer(text));
+      socket.on('error', reject);
+    });
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(head + body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 200));
+
+    run.child.kill('SIGTERM');
+    await run.logLine((l) => l.message === 'shutting down');
+    // Not accepting any more, while the in-flight request is still being read.
+    await expect(get(port, '/healthz')).rejects.toThrow(/ECONNREFUSED|ECONNRESET/);
+    socket.write(body.slice(10));
+
+    const text = await answer;
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    // Told to close, so the drain does not wait for the keep-alive timeout.
+    expect(text.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 0, interactionId: expect.any(String) });
+    const started = Date.now();
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
