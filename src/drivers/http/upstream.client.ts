@@ -59,6 +59,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
   });
 
+  const breakerOpen = (): GatewayError => {
+    const wait = Math.ceil(breaker.msUntilTrial() / 1000);
+    return unavailable(backend, wait > 0 ? { retryAfterSeconds: wait } : {});
+  };
+
   const mayRetry = (failure: UpstreamFailure, req: UpstreamRequest): boolean =>
     failure.retry === 'any' || (failure.retry === 'idempotent' && req.idempotent);
 
@@ -85,7 +90,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const budgetMs = Math.min(timeoutMs, deadline - now());
       if (budgetMs <= 0) throw last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`);
       const ticket = breaker.admit();
-      if (ticket === undefined) throw last ?? unavailable(backend, { retryAfterSeconds: Math.ceil(breaker.msUntilTrial() / 1000) });
+      if (ticket === undefined) throw last ?? breakerOpen();
       const outcome = await attempt(req, path, ticket, budgetMs);
       if (outcome.failure === undefined) return outcome.response;
       const { failure } = outcome;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUILT_IN_DEFAULTS, ConfigError, loadConfig, parseConfigText } from '../../../src/config/loader';
@@ -86,6 +86,24 @@ describe('loadConfig: which file', () => {
     expect(config.server.port).toBe(8080);
     expect(config.inbound.gms.enabled).toBe(true);
     expect(config.routes).toEqual([{ service: '*', backend: 'sim' }]);
+  });
+});
+
+describe('config/examples', () => {
+  const examples = join(__dirname, '../../../config/examples');
+  const files = readdirSync(examples).filter((f) => /\.(ya?ml|json)$/.test(f));
+
+  it.each(files)('%s is valid once the variables it names are set', (file) => {
+    const path = join(examples, file);
+    const names = [...readFileSync(path, 'utf8').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!);
+    const env = Object.fromEntries(names.map((n) => [n, /URL$/.test(n) ? 'http://127.0.0.1:1/base' : `value-of-${n}`]));
+    expect(() => loadConfig(path, env, dir)).not.toThrow();
+  });
+
+  it.each(files)('%s names each variable it needs when they are unset', (file) => {
+    const path = join(examples, file);
+    const err = loadError(() => loadConfig(path, {}, dir));
+    for (const p of err.problems) expect(p).toMatch(/environment variable [A-Z_]+ is not set/);
   });
 });
 

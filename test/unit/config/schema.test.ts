@@ -62,6 +62,11 @@ describe('config schema (DESIGN §6)', () => {
       expect(config.services.s!.allowOverwrite).toBe(true);
     });
 
+    it.each([['gms'], ['nexus'], ['wwe'], ['oracle'], ['vsp']] as const)('inbound.%s.enabled reads "false" from a variable', (dialect) => {
+      const config = buildConfig({ inbound: { [dialect]: { enabled: '${DIALECT_ON:-false}' } } }, {});
+      expect(config.inbound[dialect].enabled).toBe(false);
+    });
+
     it('uses the variable when it is set: port: ${PORT_A:-8080}', () => {
       expect(buildConfig({ server: { port: '${PORT_A:-8080}' } }, { PORT_A: '7000' }).server.port).toBe(7000);
     });
