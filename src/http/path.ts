@@ -22,5 +22,16 @@ export function decodeIdSegment(raw: string, name: string): string {
   return value;
 }
 
-/** Encodes one path segment for an upstream URL. */
-export const encodeSegment = (value: string): string => encodeURIComponent(value);
+/**
+ * One client value as one upstream path segment. Empty, `.` and `..` are refused rather than encoded: WHATWG URL
+ * parsing treats `%2e%2e` as `..` too, so no encoding keeps them from moving the upstream path. A lone surrogate
+ * (which encodeURIComponent cannot encode) is refused as well.
+ */
+export function encodeSegment(value: string, name = 'path segment'): string {
+  if (value === '' || value === '.' || value === '..') throw invalid(`Invalid ${name} "${value}"`, name);
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw invalid(`Invalid ${name}: not well-formed Unicode`, name);
+  }
+}

@@ -18,17 +18,8 @@ export interface GmsRequest {
 
 type Pairs = [string, string][];
 
-/**
- * One path segment. `.` and `..` survive encodeURIComponent and URL parsers resolve them (even as `%2E%2E`), so
- * they, and the empty segment, are refused before any I/O: no value may move the request to another upstream path.
- */
-function segment(value: string, name: string): string {
-  if (value === '' || value === '.' || value === '..') throw invalid(`Invalid ${name} "${value}"`, name);
-  return encodeSegment(value);
-}
-
 const interactionPath = (service: string, ref: InteractionRef, action: string): string =>
-  `/${segment(service, 'service')}/${segment(ref.value, ref.by === 'id' ? 'interaction id' : 'externalId')}/${action}`;
+  `/${encodeSegment(service, 'service')}/${encodeSegment(ref.value, ref.by === 'id' ? 'interaction id' : 'externalId')}/${action}`;
 
 /** GMS searches by interaction id unless told otherwise (spec, Get: searchByExternalId). */
 const refPairs = (ref: InteractionRef): Pairs => (ref.by === 'externalId' ? [['searchByExternalId', 'true']] : []);
@@ -72,7 +63,7 @@ const optional = (name: string, value: string | undefined): Pairs => (value === 
  */
 export function toCreateRequest(command: CreateCommand): GmsRequest {
   return {
-    path: `/${segment(command.service, 'service')}`,
+    path: `/${encodeSegment(command.service, 'service')}`,
     form: [
       ...optional('externalId', command.externalId),
       ...optional('interactionType', command.interactionType),

@@ -26,21 +26,7 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 
 // ── requests ────────────────────────────────────────────────────────────────────────────────────────────────
 
-/**
- * One client value as one path segment. Empty, `.` and `..` are refused rather than encoded: WHATWG URL
- * parsing treats `%2e%2e` as `..` too, so no encoding keeps them from moving the upstream path.
- */
-function segment(value: string, name: string): string {
-  if (value === '' || value === '.' || value === '..') throw invalid(`Invalid ${name} "${value}"`, name);
-  try {
-    return encodeSegment(value);
-  } catch {
-    // encodeURIComponent throws on a lone surrogate.
-    throw invalid(`Invalid ${name}: not well-formed Unicode`, name);
-  }
-}
-
-const interactionsPath = (service: string): string => `/openmedia/${segment(service, 'service')}/interactions`;
+const interactionsPath = (service: string): string => `/openmedia/${encodeSegment(service, 'service')}/interactions`;
 
 /**
  * `…/interactions/{id}` or `…/interactions/ext_{externalId}`. A canonical id that itself begins with `ext_` would
@@ -49,12 +35,12 @@ const interactionsPath = (service: string): string => `/openmedia/${segment(serv
 export function interactionPath(service: string, ref: InteractionRef): string {
   if (ref.by === 'externalId') {
     // `ext_..` would be a harmless segment, but Nexus (and the gateway's own inbound) refuses such an externalId.
-    return `${interactionsPath(service)}/${EXTERNAL_ID_PREFIX}${segment(ref.value, 'externalId')}`;
+    return `${interactionsPath(service)}/${EXTERNAL_ID_PREFIX}${encodeSegment(ref.value, 'externalId')}`;
   }
   if (ref.value.startsWith(EXTERNAL_ID_PREFIX)) {
     throw invalid(`Interaction id "${ref.value.slice(0, 64)}" begins with "${EXTERNAL_ID_PREFIX}" and cannot be sent to Nexus by id`, 'interactionId');
   }
-  return `${interactionsPath(service)}/${segment(ref.value, 'interactionId')}`;
+  return `${interactionsPath(service)}/${encodeSegment(ref.value, 'interactionId')}`;
 }
 
 /**
