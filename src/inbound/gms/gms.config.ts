@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { boolValue } from '../../config/coerce';
 
 /** `inbound.gms` (DESIGN §6). Without `basicAuth` the dialect is open, as GMS is by default. */
 export const gmsInboundConfigSchema = z
   .object({
-    enabled: z.boolean().default(true),
+    enabled: boolValue().default(true),
     basicAuth: z.object({ users: z.record(z.string(), z.string()) }).strict().optional(),
   })
   .strict();

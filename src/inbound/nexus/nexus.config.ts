@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boolValue } from '../../config/coerce';
 
 /**
  * `inbound.nexus` (DESIGN §6): `apiKeys` maps each accepted x-api-key to the service patterns it may use;
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 export const nexusInboundConfigSchema = z
   .object({
-    enabled: z.boolean().default(true),
+    enabled: boolValue().default(true),
     apiKeys: z
       .record(z.string(), z.object({ services: z.array(z.string()).default(['*']) }).strict())
       .optional(),
