@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { encodeForm } from '../../http/form';
 import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
-import { createUpstreamClient } from '../http/upstream.client';
+import { upstreamClientFor } from '../http/upstream.client';
 import { parseJsonBody } from '../http/upstream.json';
 import { gmsDriverConfigSchema, type GmsDriverConfig } from './gms.config';
 import { checkGmsAnswer, gmsAdvice, toCreated, toInteraction } from './gms.answer';
@@ -21,17 +21,7 @@ class GmsDriver implements Driver {
     private readonly deps: HttpDriverDeps,
     private readonly config: GmsDriverConfig,
   ) {
-    this.client = createUpstreamClient({
-      backendName: deps.backendName,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      retries: config.retries,
-      breakerThreshold: config.breakerThreshold,
-      breakerResetMs: config.breakerResetMs,
-      connections: config.connections,
-      logger: deps.logger,
-      ...(deps.observer && { observer: deps.observer }),
-    });
+    this.client = upstreamClientFor(deps, config);
   }
 
   /**

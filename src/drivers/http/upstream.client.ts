@@ -110,3 +110,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     close: () => (closing ??= pool.close()),
   };
 }
+
+/** The client of one configured HTTP backend: its options from the config, its name, logger and observer from deps. */
+export function upstreamClientFor(
+  deps: { backendName: string; logger: Logger; observer?: UpstreamObserver },
+  config: Pick<UpstreamClientOptions, 'baseUrl' | 'timeoutMs' | 'retries' | 'breakerThreshold' | 'breakerResetMs' | 'connections'>,
+): UpstreamClient {
+  return createUpstreamClient({
+    backendName: deps.backendName,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    breakerThreshold: config.breakerThreshold,
+    breakerResetMs: config.breakerResetMs,
+    connections: config.connections,
+    logger: deps.logger,
+    ...(deps.observer && { observer: deps.observer }),
+  });
+}

@@ -52,5 +52,5 @@ export interface HttpDriverDeps extends DriverDeps {
   observer?: UpstreamObserver;
 }
 
-export { createUpstreamClient, type UpstreamClientOptions } from './upstream.client';
+export { createUpstreamClient, upstreamClientFor, type UpstreamClientOptions } from './upstream.client';
 export { parseJsonBody } from './upstream.json';

@@ -2,7 +2,7 @@ import type { CreateCommand, GetCommand, StopCommand, UpdateCommand } from '../.
 import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
-import { createUpstreamClient, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
+import { upstreamClientFor, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
 import { parseRetryAfter } from '../http/upstream.failure';
 import { nexusDriverConfigSchema, type NexusDriverConfig } from './nexus.config';
 import { errorFromStatus } from './nexus.failure';
@@ -32,18 +32,7 @@ class NexusDriver implements Driver {
     private readonly deps: HttpDriverDeps,
     private readonly config: NexusDriverConfig,
   ) {
-    // The client keeps wall-clock time of its own: deadlines are epoch ms set by the inbound listener.
-    this.client = createUpstreamClient({
-      backendName: deps.backendName,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      retries: config.retries,
-      breakerThreshold: config.breakerThreshold,
-      breakerResetMs: config.breakerResetMs,
-      connections: config.connections,
-      logger: deps.logger,
-      observer: deps.observer,
-    });
+    this.client = upstreamClientFor(deps, config);
   }
 
   async create(command: CreateCommand): Promise<Created> {
