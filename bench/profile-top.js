@@ -1,8 +1,9 @@
 'use strict';
 // Self time of a V8 .cpuprofile, by function and by package, as markdown.
 // Usage: node bench/profile-top.js <file.cpuprofile> [top N]
-// From run.js it is given the windows of the gateway's measured runs (monotonic µs, the clock V8 stamps samples
-// with, shared by every process on the machine), so start-up and the other targets' runs do not dilute it.
+// run.js stores the windows of the gateway's measured runs in the profile (`benchWindows`, monotonic µs, the clock
+// V8 stamps samples with, shared by every process on the machine): only samples inside them are counted, so
+// start-up and the other targets' runs do not dilute the figures.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -45,8 +46,38 @@ function countSamples(profile, windows) {
   return inside.size > 0 ? { samples: inside, scope: 'during the measured runs only' } : { samples: all, scope: 'whole process lifetime' };
 }
 
-function summarize(file, top = 25, windows = []) {
+const keyOf = (callFrame) => {
+  const name = callFrame.functionName || '(anonymous)';
+  const where = shortUrl(callFrame.url);
+  return where ? `${name} ${where}:${callFrame.lineNumber + 1}` : name;
+};
+
+/**
+ * Inclusive samples of the gateway's own functions (dist/): a sample counts once for every distinct gateway
+ * function on its stack, so a layer's figure includes the libraries it calls (logRequest includes winston).
+ */
+function gatewayInclusive(profile, samples) {
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const inclusive = new Map();
+  for (const [id, count] of samples) {
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const { callFrame } = byId.get(at);
+      if (!shortUrl(callFrame.url).startsWith('dist/')) continue;
+      const key = keyOf(callFrame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + count);
+    }
+  }
+  return inclusive;
+}
+
+function summarize(file, top = 25) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const windows = profile.benchWindows ?? [];
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const { samples, scope } = countSamples(profile, windows);
   let totalSamples = 0;
@@ -63,8 +94,7 @@ function summarize(file, top = 25, windows = []) {
       idle += count;
       continue;
     }
-    const where = shortUrl(callFrame.url);
-    const key = where ? `${name} ${where}:${callFrame.lineNumber + 1}` : name;
+    const key = keyOf(callFrame);
     byFunction.set(key, (byFunction.get(key) ?? 0) + count);
     const pkg = packageOf(callFrame.url, name);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
@@ -83,6 +113,10 @@ function summarize(file, top = 25, windows = []) {
     '| self % | where |',
     '|---:|---|',
     ...ranked(byPackage, 20).map(([k, n]) => `| ${pct(n)} | ${k} |`),
+    '',
+    '| inclusive % | gateway function (with everything it calls) |',
+    '|---:|---|',
+    ...ranked(gatewayInclusive(profile, samples), 20).map(([k, n]) => `| ${pct(n)} | \`${k}\` |`),
   ];
   return lines.join('\n');
 }
