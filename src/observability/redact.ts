@@ -18,11 +18,31 @@ const normalise = (name: string): string => name.toLowerCase().replace(/[-_]/g, 
  * name, case-insensitive).
  */
 export function createRedactor(sensitiveUserDataKeys: readonly string[] = []): (value: unknown) => unknown {
+  const { walk } = redaction(sensitiveUserDataKeys);
+  return (value) => walk(value, 0);
+}
+
+/** The same rules for one named top-level field of a log record, without copying the record. */
+export function createFieldRedactor(sensitiveUserDataKeys: readonly string[] = []): (name: string, value: unknown) => unknown {
+  const { walk, isSecret } = redaction(sensitiveUserDataKeys);
+  return (name, value) => (isSecret(name) ? REDACTED : walk(value, 1));
+}
+
+/** Verdicts are cached: a log line asks about the same few field names again and again. */
+const MAX_CACHED_NAMES = 4096;
+
+function redaction(sensitiveUserDataKeys: readonly string[]) {
   const sensitive = new Set(sensitiveUserDataKeys.map((k) => k.toLowerCase()));
+  const verdicts = new Map<string, boolean>();
   const isSecret = (name: string): boolean => {
-    if (sensitive.has(name.toLowerCase())) return true;
-    const n = normalise(name);
-    return SECRET_FRAGMENTS.some((f) => n.includes(f));
+    let verdict = verdicts.get(name);
+    if (verdict === undefined) {
+      const n = normalise(name);
+      verdict = sensitive.has(name.toLowerCase()) || SECRET_FRAGMENTS.some((f) => n.includes(f));
+      if (verdicts.size >= MAX_CACHED_NAMES) verdicts.clear();
+      verdicts.set(name, verdict);
+    }
+    return verdict;
   };
   const walk = (value: unknown, depth: number): unknown => {
     if (value === null || typeof value !== 'object') return value;
@@ -41,5 +61,5 @@ export function createRedactor(sensitiveUserDataKeys: readonly string[] = []): (
     }
     return out;
   };
-  return (value) => walk(value, 0);
+  return { walk, isSecret };
 }
