@@ -6,7 +6,6 @@ import type { Driver } from './core/driver';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './config/schema';
 import { createDriver } from './drivers/registry';
-import { parseByteSize } from './http/body';
 import { createDialectListener, type RequestRecord } from './http/listener';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
@@ -80,7 +79,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   };
   gateway.listener = createDialectListener({
     router: new DialectRouter(routers),
-    bodyLimit: parseByteSize(config.server.bodyLimit),
+    bodyLimit: config.server.bodyLimit,
     requestTimeoutMs: config.server.requestTimeoutMs,
     fallback: gateway.ops,
     onDone: (record: RequestRecord) => {
