@@ -59,35 +59,35 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     if (definition && dialectConfig.enabled) routers.push((definition.create as (d: InboundDeps, c: unknown) => InboundRouter)(inboundDeps, dialectConfig));
   }
 
-  const warnings = startupWarnings(config);
-  const gateway: Gateway = {
-    listener: () => undefined,
-    ops: createOpsApp(() => gateway.ready(), metrics),
-    warnings,
-    async ready() {
-      const backends: Record<string, { ok: boolean; detail?: string }> = {};
-      await Promise.all(
-        [...drivers].map(async ([name, driver]) => {
-          backends[name] = await driver.health().catch((err: unknown) => ({ ok: false, detail: String(err) }));
-        }),
-      );
-      return { ready: Object.values(backends).every((b) => b.ok), backends };
-    },
-    async close() {
-      await Promise.allSettled([...drivers.values()].map((d) => d.close()));
-    },
+  const ready: Gateway['ready'] = async () => {
+    const backends: Record<string, { ok: boolean; detail?: string }> = {};
+    await Promise.all(
+      [...drivers].map(async ([name, driver]) => {
+        backends[name] = await driver.health().catch((err: unknown) => ({ ok: false, detail: String(err) }));
+      }),
+    );
+    return { ready: Object.values(backends).every((b) => b.ok), backends };
   };
-  gateway.listener = createDialectListener({
+  const ops = createOpsApp(ready, metrics);
+  const listener = createDialectListener({
     router: new DialectRouter(routers),
     bodyLimit: config.server.bodyLimit,
     requestTimeoutMs: config.server.requestTimeoutMs,
-    fallback: gateway.ops,
+    fallback: ops,
     onDone: (record: RequestRecord) => {
       logRequest(logger, record);
       metrics.observeRequest(record);
     },
   });
-  return gateway;
+  return {
+    listener,
+    ops,
+    warnings: startupWarnings(config),
+    ready,
+    async close() {
+      await Promise.allSettled([...drivers.values()].map((d) => d.close()));
+    },
+  };
 }
 
 function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
