@@ -470,13 +470,58 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     expect(fake.count(dir.upstreamCreate(SERVICE))).toBe(1);
   });
 
-  it('"try again" in the upstream\'s own dialect → "unavailable", its words not answered', async () => {
-    const g = await gateway();
-    fake.respond(dir.ownUnavailable);
-    const created = await dir.create(g, SERVICE);
-    expectAnswer(created, dir.ownUnavailableAnswer);
-    leaksNothing(created);
-    expect(fake.count(dir.upstreamCreate(SERVICE))).toBe(1);
+  describe('"try again" in the upstream\'s own dialect, in an HTTP 200: weighed exactly as a 503', () => {
+    it('→ "unavailable", its words not answered; a create without externalId reaches the upstream exactly once', async () => {
+      const g = await gateway();
+      fake.respond(dir.ownUnavailable);
+      const created = await dir.create(g, SERVICE);
+      expectAnswer(created, dir.ownUnavailableAnswer);
+      leaksNothing(created);
+      expect(fake.count(dir.upstreamCreate(SERVICE))).toBe(1);
+      await stillServes(g);
+    });
+
+    it('a get is retried, then "unavailable"; a create with externalId is retried too', async () => {
+      const g = await gateway();
+      fake.respond(dir.ownUnavailable);
+      const got = await dir.get(g, SERVICE, 'I-15');
+      expectAnswer(got, dir.ownUnavailableAnswer);
+      leaksNothing(got);
+      withinDeadline(got);
+      expect(fake.count(dir.upstreamGet(SERVICE, 'I-15'))).toBe(3);
+
+      fake.respond(inTurn(dir.ownUnavailable, dir.created('I-16')));
+      expectAnswer(await dir.create(g, SERVICE, 'ext-16'), dir.createdAnswer('I-16', 'ext-16'));
+      expect(fake.count(dir.upstreamCreate(SERVICE))).toBe(2);
+    });
+
+    it('a get succeeds when the upstream recovers on a later attempt', async () => {
+      const g = await gateway();
+      fake.respond(inTurn(dir.ownUnavailable, dir.ownUnavailable, dir.interaction('I-17')));
+      const got = await dir.get(g, SERVICE, 'I-17');
+      expect(got.status).toBe(200);
+      expect(dir.gotId(got)).toBe('I-17');
+      expect(fake.count(dir.upstreamGet(SERVICE, 'I-17'))).toBe(3);
+    });
+
+    it('N in a row open the breaker: readyz 503 and calls fail fast', async () => {
+      const g = await gateway({ retries: 0, breakerThreshold: 2, breakerResetMs: 60_000 });
+      fake.respond(dir.ownUnavailable);
+      expect((await call(`${g.url}/readyz`, {})).status).toBe(200);
+      for (const id of ['T1', 'T2']) expectAnswer(await dir.get(g, SERVICE, id), dir.ownUnavailableAnswer);
+      expect(fake.total()).toBe(2);
+
+      const ready = await call(`${g.url}/readyz`, {});
+      expect({ status: ready.status, backend: (ready.json as { backends?: Record<string, unknown> }).backends?.[dir.backendName] }).toEqual({
+        status: 503,
+        backend: { ok: false, detail: 'circuit breaker open' },
+      });
+      const fast = await dir.get(g, SERVICE, 'T3');
+      expectAnswer(fast, dir.unavailable('60'));
+      expect(fast.ms).toBeLessThan(TIMEOUT_MS);
+      expect(fake.total()).toBe(2);
+      await stillServes(g);
+    });
   });
 
   describe('hanging past the timeout', () => {

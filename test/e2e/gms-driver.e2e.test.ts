@@ -265,11 +265,35 @@ describe('gms driver against a recording GMS upstream', () => {
   });
 
   describe('answers mapped to canonical errors', () => {
-    it('statusCode 1 is upstream_unavailable (retryable), and the GMS answer is not repeated', async () => {
-      upstream.answer({ status: 200, json: { statusCode: 1 } });
+    it('statusCode 1 is upstream_unavailable (retryable) and weighed as a 503: a get is repeated, a stop is not', async () => {
+      const down: Reply = { status: 200, json: { statusCode: 1, errors: [{ code: 1, advice: 'Interaction Server is down' }] } };
+      upstream.answer(down, down, down);
       const err = await failure(driver.get!(getCmd(byId('i'))), 'upstream_unavailable');
       expect(err.retryable).toBe(true);
-      expect(upstream.recorded).toHaveLength(1);
+      expect(err.details).toEqual({ upstreamStatus: 200, upstreamCode: 1 });
+      expect(err.message).not.toContain('Interaction Server');
+      expect(upstream.recorded).toHaveLength(3);
+      // The client throws it, not read(): the advice still reaches the operator, once per attempt.
+      const warned = logger.lines.filter((l) => l.level === 'warn' && l.fields?.requestId === 'req-1').slice(-3);
+      expect(warned.map((l) => l.fields)).toEqual(
+        [1, 2, 3].map(() => ({
+          backend: 'legacy',
+          requestId: 'req-1',
+          upstreamStatus: 200,
+          upstreamCode: 1,
+          upstreamAdvice: 'Interaction Server is down',
+          code: 'upstream_unavailable',
+        })),
+      );
+
+      upstream.answer(down, { status: 200, json: { statusCode: 0, interactionProperties: PROPERTIES } });
+      expect((await driver.get!(getCmd(byId('01QG0Q2S5S50G000')))).id).toBe('01QG0Q2S5S50G000');
+      expect(upstream.recorded).toHaveLength(2);
+
+      upstream.answer(down, down);
+      await failure(driver.stop!(stopCmd()), 'upstream_unavailable');
+      await failure(driver.create!(createCmd()), 'upstream_unavailable');
+      expect(upstream.recorded).toHaveLength(2);
     });
 
     it('2/248 is not_found naming the interaction, the advice logged but not answered', async () => {
@@ -346,6 +370,17 @@ describe('gms driver against a recording GMS upstream', () => {
   });
 
   describe('health', () => {
+    it('is not ok once statusCode 1 answers (GMS up, its Interaction Server down) open the breaker', async () => {
+      const fragile = makeDriver({ breakerThreshold: 2, breakerResetMs: 60000, retries: 0 });
+      upstream.answer({ status: 200, json: { statusCode: 1 } }, { status: 200, json: { statusCode: 1 } });
+      await failure(fragile.get!(getCmd(byId('i'))), 'upstream_unavailable');
+      expect(await fragile.health()).toEqual({ ok: true });
+      await failure(fragile.get!(getCmd(byId('i'))), 'upstream_unavailable');
+      expect(await fragile.health()).toEqual({ ok: false, detail: 'circuit breaker open' });
+      await failure(fragile.get!(getCmd(byId('i'))), 'upstream_unavailable');
+      expect(upstream.recorded).toHaveLength(2);
+    });
+
     it('is ok while the breaker is closed, and not once failures open it', async () => {
       const fragile = makeDriver({ breakerThreshold: 1, breakerResetMs: 60000, retries: 0 });
       expect(await fragile.health()).toEqual({ ok: true });

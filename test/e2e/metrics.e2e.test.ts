@@ -111,6 +111,11 @@ describe('upstream metrics (GMS in → Nexus driver → a second gateway as the 
     await back?.close();
   });
 
+  it('shows each HTTP backend\'s breaker closed (0) before its first call, not only once it has changed', async () => {
+    expect((await scrape(front)).get('omgw_breaker_state{backend="cloud"}')).toBe(0);
+    expect((await scrape(down)).get('omgw_breaker_state{backend="gone"}')).toBe(0);
+  });
+
   it('times upstream calls by backend and method', async () => {
     expect(JSON.parse((await gmsCreate(front, 'svc', 'u1')).text)).toMatchObject({ statusCode: 0 });
     expect((await call(front, 'GET', `${NEXUS}/svc/interactions/ext_u1`, KEY)).status).toBe(200);

@@ -352,6 +352,24 @@ describe('nexus driver against a recording Nexus upstream', () => {
       expect(upstream.recorded).toHaveLength(1);
     });
 
+    it('a 200 whose envelope says 5xx is weighed as a 503: a get is retried, a create without externalId sent once', async () => {
+      const down: Reply = { status: 200, json: { status: { code: 503, message: 'database down' } } };
+      upstream.answer(down, down, { status: 200, json: { status: { code: 0 }, data: INTERACTION } });
+      expect((await driver.get!(getCmd(byId('I1')))).id).toBe('I1');
+      expect(upstream.recorded.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+
+      upstream.answer(down, down, down);
+      const last = await failure(driver.get!(getCmd(byId('I1'))), 'upstream_unavailable');
+      expect(last.details).toEqual({ upstreamStatus: 503 });
+      expect(last.message).not.toContain('database');
+      expect(upstream.recorded).toHaveLength(3);
+
+      upstream.answer(down, down);
+      await failure(driver.create!(createCmd({ userData: [str('k', 'v')] })), 'upstream_unavailable');
+      await failure(driver.stop!(stopCmd()), 'upstream_unavailable');
+      expect(upstream.recorded).toHaveLength(2);
+    });
+
     it('a create with externalId may be repeated after a 503', async () => {
       upstream.answer({ status: 503, text: '' }, { status: 200, json: { status: { code: 0 }, data: { id: 'I9', externalId: 'e9' } } });
       expect(await driver.create!(createCmd({ externalId: 'e9' }))).toEqual({ id: 'I9', externalId: 'e9' });
@@ -386,6 +404,15 @@ describe('nexus driver against a recording Nexus upstream', () => {
   });
 
   describe('health', () => {
+    it('is not ok once 200s with a 5xx envelope open the breaker', async () => {
+      const fragile = makeDriver({ breakerThreshold: 1, retries: 0, breakerResetMs: 60000 });
+      upstream.answer({ status: 200, json: { status: { code: 500 } } });
+      await failure(fragile.get!(getCmd(byId('I1'))), 'upstream_unavailable');
+      expect(await fragile.health()).toEqual({ ok: false, detail: 'circuit breaker open' });
+      await failure(fragile.get!(getCmd(byId('I1'))), 'upstream_unavailable');
+      expect(upstream.recorded).toHaveLength(1);
+    });
+
     it('is ok while the breaker is closed, not once failures open it', async () => {
       const fragile = makeDriver({ breakerThreshold: 1, retries: 0, breakerResetMs: 60000 });
       expect(await fragile.health()).toEqual({ ok: true });

@@ -10,6 +10,9 @@ import { gmsDriverConfigSchema, type GmsDriverConfig } from './gms.config';
 import { checkGmsAnswer, gmsAdvice, toCreated, toInteraction } from './gms.answer';
 import { gmsHeaders, toCreateRequest, toGetRequest, toStopRequest, toUpdateRequest, type GmsRequest } from './gms.mapper';
 
+/** What the driver needs of a command once its request is built: what to name it in logs, and its context. */
+type GmsCommand = { kind: string; context: CommandContext };
+
 /** Outcomes a GMS reports in the normal course of business: worth a debug line, not a warning. */
 const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
 
@@ -60,7 +63,7 @@ class GmsDriver implements Driver {
     return this.client.close();
   }
 
-  private send(request: GmsRequest, command: { context: CommandContext }, idempotent: boolean): Promise<UpstreamResponse> {
+  private send(request: GmsRequest, command: GmsCommand, idempotent: boolean): Promise<UpstreamResponse> {
     const { context } = command;
     return this.client.request({
       method: 'POST',
@@ -69,38 +72,62 @@ class GmsDriver implements Driver {
       body: encodeForm(request.form),
       idempotent,
       ...(context.deadline !== undefined && { deadline: context.deadline }),
+      failureInAnswer: (res) => this.failureInAnswer(res, command),
     });
   }
 
   /**
-   * The `statusCode: 0` body mapped by `map`; the answer's failure, or an unreadable answer, as a GatewayError.
-   * The upstream's advice is logged for the operator, never answered: it may describe internals.
+   * GMS says "server down, network failure, etc. Try again" as statusCode 1 in HTTP 200. Handed to the upstream
+   * client so such an answer is retried where safe and counted by the breaker, as a 503 would be. The answer is
+   * judged by checkGmsAnswer, as read() judges it; any other failure is left to read() to map and log.
    */
+  private failureInAnswer(res: UpstreamResponse, command: GmsCommand): GatewayError | undefined {
+    let body: unknown;
+    try {
+      body = this.answerBody(res);
+      checkGmsAnswer(res.status, body);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof GatewayError) || !err.retryable) return undefined;
+      // The client throws this one itself, so read() never sees it: the advice is logged here, once per attempt.
+      this.logRefusal(err, res, body, command);
+      return err;
+    }
+  }
+
+  /** What answers 401/403 is often a proxy in front of GMS with an HTML page: the status says it all. */
+  private answerBody(res: UpstreamResponse): unknown {
+    return res.status === 401 || res.status === 403 ? undefined : parseJsonBody(res, this.deps.backendName);
+  }
+
+  /** The `statusCode: 0` body mapped by `map`; the answer's failure, or an unreadable answer, as a GatewayError. */
   private read<T>(
     res: UpstreamResponse,
-    command: { kind: string; context: CommandContext },
+    command: GmsCommand,
     ref: InteractionRef | undefined,
     map: (answer: Record<string, unknown>) => T,
   ): T {
     let body: unknown;
     try {
-      // What answers 401/403 is often a proxy in front of GMS with an HTML page: the status says it all.
-      body = res.status === 401 || res.status === 403 ? undefined : parseJsonBody(res, this.deps.backendName);
+      body = this.answerBody(res);
       return map(checkGmsAnswer(res.status, body, ref));
     } catch (err) {
-      if (err instanceof GatewayError) {
-        const log = EXPECTED.has(err.code) ? this.deps.logger.debug : this.deps.logger.warn;
-        log.call(this.deps.logger, `Backend ${this.deps.backendName} refused a ${command.kind}`, {
-          backend: this.deps.backendName,
-          requestId: command.context.requestId,
-          upstreamStatus: res.status,
-          upstreamCode: err.details.upstreamCode,
-          upstreamAdvice: gmsAdvice(body),
-          code: err.code,
-        });
-      }
+      if (err instanceof GatewayError) this.logRefusal(err, res, body, command);
       throw err;
     }
+  }
+
+  /** The upstream's advice is logged for the operator, never answered: it may describe internals. */
+  private logRefusal(err: GatewayError, res: UpstreamResponse, body: unknown, command: GmsCommand): void {
+    const log = EXPECTED.has(err.code) ? this.deps.logger.debug : this.deps.logger.warn;
+    log.call(this.deps.logger, `Backend ${this.deps.backendName} refused a ${command.kind}`, {
+      backend: this.deps.backendName,
+      requestId: command.context.requestId,
+      upstreamStatus: res.status,
+      upstreamCode: err.details.upstreamCode,
+      upstreamAdvice: gmsAdvice(body),
+      code: err.code,
+    });
   }
 }
 

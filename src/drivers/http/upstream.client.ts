@@ -5,7 +5,7 @@ import type { UpstreamClient, UpstreamObserver, UpstreamRequest, UpstreamRespons
 import { runAttempt, type AttemptOutcome } from './upstream.attempt';
 import { backoffMs } from './upstream.backoff';
 import { createBreaker, type BreakerTicket } from './upstream.breaker';
-import { unavailable, type UpstreamFailure } from './upstream.failure';
+import { answerFailure, unavailable, type UpstreamFailure } from './upstream.failure';
 
 export interface UpstreamClientOptions {
   backendName: string;
@@ -59,6 +59,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
   });
 
+  // The breaker only reports changes: without this a backend that never failed would have no state to show.
+  observer?.onBreakerChange({ backend, state: breaker.state() });
+
   const breakerOpen = (): GatewayError => {
     const wait = Math.ceil(breaker.msUntilTrial() / 1000);
     return unavailable(backend, wait > 0 ? { retryAfterSeconds: wait } : {});
@@ -75,7 +78,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   const attempt = async (req: UpstreamRequest, path: string, ticket: BreakerTicket, budgetMs: number): Promise<AttemptOutcome> => {
     const startedAt = performance.now();
-    const outcome = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
+    let outcome = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
+    if (outcome.failure === undefined && req.failureInAnswer !== undefined) {
+      // Judged before the breaker settles: an upstream answering 200 "try again" is as down as one answering 503.
+      const failure = answerFailure(req.failureInAnswer, outcome.response);
+      if (failure !== undefined) outcome = { failure, status: outcome.response.status };
+    }
     breaker.settle(ticket, outcome.failure?.breaker ?? 'success');
     if (observer) report(observer, req, outcome, startedAt);
     return outcome;

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../core/errors';
+import type { UpstreamResponse } from './upstream';
 import type { BreakerVerdict } from './upstream.breaker';
 
 /**
@@ -72,6 +73,25 @@ export function statusFailure(status: number, retryAfter: string | string[] | un
   if (seconds !== undefined) details.retryAfterSeconds = seconds;
   const error = status === 504 ? timedOut(backend, details) : unavailable(backend, details);
   return { error, retry: TRANSIENT_STATUSES.has(status) ? 'idempotent' : 'none', breaker: 'failure' };
+}
+
+/** The verdicts of a driver's failureInAnswer the client acts on: the upstream saying it cannot serve now. */
+const RETRYABLE_VERDICTS = new Set<GatewayError['code']>(['upstream_unavailable', 'upstream_timeout']);
+
+/**
+ * A non-5xx answer the driver reads as the upstream's own "try again" (UpstreamRequest.failureInAnswer), weighed
+ * as a 503 is; undefined when the client should return the answer. A judge that throws is the gateway's own bug:
+ * reported as internal, neither blamed on the upstream nor repeated, so the breaker's trial slot is still freed.
+ */
+export function answerFailure(judge: (res: UpstreamResponse) => GatewayError | undefined, res: UpstreamResponse): UpstreamFailure | undefined {
+  let verdict: GatewayError | undefined;
+  try {
+    verdict = judge(res);
+  } catch (err) {
+    return { error: new GatewayError('internal', 'Internal error', {}, { cause: err }), retry: 'none', breaker: 'neutral' };
+  }
+  if (verdict === undefined || !RETRYABLE_VERDICTS.has(verdict.code)) return undefined;
+  return { error: verdict, retry: 'idempotent', breaker: 'failure' };
 }
 
 /** All three HTTP-date forms start with a day name; Date.parse alone accepts far too much. */

@@ -18,19 +18,30 @@ export interface UpstreamRequest {
   idempotent: boolean;
   /** Epoch ms after which no attempt may run (the inbound request's deadline). */
   deadline?: number;
+  /**
+   * The driver's own reading of an answer below 500, for upstreams that say "unavailable, try again" in a
+   * successful HTTP answer (GMS `statusCode: 1`, a Nexus envelope with a 5xx code). Returning upstream_unavailable
+   * or upstream_timeout makes the answer count exactly as a 503 would: a breaker failure, retried only when the
+   * request is idempotent, thrown when attempts run out. Any other verdict, or none, returns the answer as usual:
+   * mapping it stays the driver's job. One that throws is the gateway's own bug, answered as internal.
+   */
+  failureInAnswer?(res: UpstreamResponse): GatewayError | undefined;
 }
 
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body as parseJsonBody parsed it, kept so a driver that judges an answer and then maps it parses it once. */
+  json?: unknown;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * Network failures, timeouts and 5xx answers are thrown as GatewayError (upstream_unavailable, upstream_timeout)
- * with the upstream status in details; every other status is returned for the driver to map.
+ * Network failures, timeouts, 5xx answers and answers the request's failureInAnswer finds retryable are thrown as
+ * GatewayError (upstream_unavailable, upstream_timeout) with the upstream status in details; every other answer
+ * is returned for the driver to map.
  */
 export interface UpstreamClient {
   request(req: UpstreamRequest): Promise<UpstreamResponse>;

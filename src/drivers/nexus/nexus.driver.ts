@@ -79,7 +79,9 @@ class NexusDriver implements Driver {
 
   /** One call; a 2xx is returned, any other status the client did not already map becomes the command's error. */
   private async send(request: NexusRequest, command: NexusCommand): Promise<UpstreamResponse> {
-    const res = await this.client.request(toUpstreamRequest(request, command.context, this.config.apiKey));
+    const upstream = toUpstreamRequest(request, command.context, this.config.apiKey);
+    upstream.failureInAnswer = (res) => this.failureInAnswer(res, command);
+    const res = await this.client.request(upstream);
     if (res.status >= 200 && res.status < 300) return res;
     const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
     // The upstream's own words help the operator and may describe internals: logged, never answered. Not found,
@@ -94,6 +96,22 @@ class NexusDriver implements Driver {
       code: error.code,
     });
     throw error;
+  }
+
+  /**
+   * A 2xx whose envelope carries a 5xx code is the upstream saying it cannot serve now. Handed to the upstream
+   * client so it is retried where safe and counted by the breaker, as a 503 would be. The envelope is read by
+   * unwrapAnswer, as read() reads it; only 2xx answers are, since send() maps every other status by itself, and an
+   * empty body is a bare acknowledgement. Any other failure is left to read() to map and log.
+   */
+  private failureInAnswer(res: UpstreamResponse, command: NexusCommand): GatewayError | undefined {
+    if (res.status < 200 || res.status >= 300 || res.body.trim() === '') return undefined;
+    try {
+      unwrapAnswer(parseJsonBody(res, this.deps.backendName), command);
+      return undefined;
+    } catch (err) {
+      return err instanceof GatewayError ? err : undefined;
+    }
   }
 
   /** The answer's payload mapped by `map`; an unreadable or wrong-shaped answer is logged and upstream_rejected. */

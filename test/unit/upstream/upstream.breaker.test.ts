@@ -30,13 +30,21 @@ function switchable(initial: number, delayMs = 0): { handler: Handler; status: {
 }
 
 describe('upstream client: circuit breaker', () => {
+  it('reports its initial closed state when created, so a backend that never failed still shows one', () => {
+    const { options, changes, calls } = setup();
+    const client = h.client('http://127.0.0.1:9', options);
+    expect(changes).toEqual(['closed']);
+    expect(client.breakerState()).toBe('closed');
+    expect(calls).toHaveLength(0);
+  });
+
   it('opens after breakerThreshold consecutive failures, then fails fast without I/O', async () => {
     const { options, changes, calls } = setup();
     const server = await h.server(answer(503));
     const client = h.client(server.url, options);
     for (let i = 0; i < 3; i += 1) expect((await failure(client.request(get))).details.upstreamStatus).toBe(503);
     expect(client.breakerState()).toBe('open');
-    expect(changes).toEqual(['open']);
+    expect(changes).toEqual(['closed', 'open']);
 
     const err = await failure(client.request(get));
     expect(err).toMatchObject({ code: 'upstream_unavailable', message: 'Backend sim is unavailable', details: { retryAfterSeconds: 5 } });
@@ -86,7 +94,7 @@ describe('upstream client: circuit breaker', () => {
     const results = await Promise.allSettled([client.request(get), client.request(get), client.request(get)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect(server.seen).toHaveLength(4);
-    expect(changes).toEqual(['open', 'half-open', 'closed']);
+    expect(changes).toEqual(['closed', 'open', 'half-open', 'closed']);
 
     await client.request(get);
     expect(server.seen).toHaveLength(5);
@@ -100,7 +108,7 @@ describe('upstream client: circuit breaker', () => {
     advance(5000);
     expect(client.breakerState()).toBe('half-open');
     await failure(client.request(get));
-    expect(changes).toEqual(['open', 'half-open', 'open']);
+    expect(changes).toEqual(['closed', 'open', 'half-open', 'open']);
     await failure(client.request(get));
     expect(server.seen).toHaveLength(4);
   });

@@ -25,6 +25,18 @@ describe('parseJsonBody', () => {
     expect(JSON.stringify(thrown) + String((thrown as Error).cause)).not.toContain('alice');
   });
 
+  it('parses an answer once however often it is read: a driver judges it, then maps it', () => {
+    const res = { status: 200, headers: {}, body: '{"id":"I1"}' };
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const first = parseJsonBody(res, 'sim');
+      expect(parseJsonBody(res, 'sim')).toBe(first);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('treats an empty body as unreadable', () => {
     expect(() => parseJsonBody({ status: 200, headers: {}, body: '' }, 'sim')).toThrow(GatewayError);
   });
