@@ -64,6 +64,21 @@ describe('gms over HTTP, memory backend', () => {
     expect(res.json).toEqual({ statusCode: 0, interactionId: expect.any(String) });
   }
 
+  it('reads parameters from the query string too, the body winning where both give one', async () => {
+    const externalId = fresh('q');
+    expect((await post(`/customer-support?externalId=${externalId}`, 'userData%5BK%5D=v')).json.statusCode).toBe(0);
+    const got = await post(`/customer-support/${externalId}/get?searchByExternalId=true`);
+    expect(got.json.interactionProperties.interactionUserData).toEqual(
+      expect.arrayContaining([
+        { key: 'ExternalId', type: 'str', value: externalId },
+        { key: 'K', type: 'str', value: 'v' },
+      ]),
+    );
+    const bodyWins = await post(`/customer-support/${externalId}/get?searchByExternalId=true`, 'searchByExternalId=false');
+    expect(bodyWins.json).toEqual(failure(248, `Specified interaction Id[${externalId}] was not found`));
+    expect((await post('/customer-support/x/get?searchByExternalId=%ZZ')).status).toBe(400);
+  });
+
   it('create, get, update, stop with the spec bodies', async () => {
     const created = await post('/customer-support', SPEC_CREATE);
     expect(created.status).toBe(200);

@@ -29,6 +29,14 @@ function param(req: InboundRequest, name: string): string {
 
 /** Every GMS operation is a form POST (spec: Content-Type application/x-www-form-urlencoded); an empty body needs none. */
 function readForm(req: InboundRequest, maxFields: number): FormObject {
+  const body = readBodyForm(req, maxFields);
+  if (req.query === '') return body;
+  // GMS reads servlet request parameters, which merge the query string with the form body; clients that put
+  // e.g. searchByExternalId in the URL keep working. A parameter in both places takes the body's value.
+  return Object.assign(Object.create(null) as FormObject, parseForm(req.query, maxFields), body);
+}
+
+function readBodyForm(req: InboundRequest, maxFields: number): FormObject {
   if (req.body.length === 0) return parseForm('', maxFields);
   if (mimeOf(req.headers['content-type']) !== FORM_MIME) {
     throw invalid(`Content-Type must be ${FORM_MIME}`, 'Content-Type');
