@@ -1,4 +1,5 @@
 import type { Driver } from '../../src/core/driver';
+import { startGateway } from '../support/gateway';
 import { Harness } from './contract-harness';
 import { coreCases, type CaseBody } from './core-cases';
 import { fidelityCases } from './fidelity-cases';
@@ -14,6 +15,22 @@ export const FIDELITY_CASE_NAMES = Object.keys(fidelityCases) as CaseName[];
 export interface ContractEnv {
   driver: Driver;
   teardown(): Promise<void>;
+}
+
+/**
+ * A driver against a real server of its dialect: the gateway's own inbound over the memory backend, started at
+ * `backUrl` for `create` to point the driver at.
+ */
+export async function againstOwnGateway(create: (backUrl: string) => Driver): Promise<ContractEnv> {
+  const back = await startGateway();
+  const driver = create(back.url);
+  return {
+    driver,
+    teardown: async () => {
+      await driver.close();
+      await back.close();
+    },
+  };
 }
 
 export interface ContractOptions {

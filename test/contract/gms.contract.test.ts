@@ -1,8 +1,7 @@
 import { silentLogger } from '../../src/core/logger';
 import { gmsDriverConfigSchema } from '../../src/drivers/gms/gms.config';
 import { gmsDriver } from '../../src/drivers/gms/gms.driver';
-import { startGateway } from '../support/gateway';
-import { runDriverContract } from './driver-contract';
+import { againstOwnGateway, runDriverContract } from './driver-contract';
 
 /**
  * The gms driver against a real GMS wire: the gateway's own GMS inbound over the memory backend (DESIGN §5).
@@ -10,18 +9,13 @@ import { runDriverContract } from './driver-contract';
  */
 runDriverContract(
   'gms',
-  async () => {
-    const back = await startGateway();
-    const config = gmsDriverConfigSchema.parse({ driver: 'gms', baseUrl: `${back.url}/genesys/2/openmedia`, timeoutMs: 2000 });
-    const driver = gmsDriver.create({ backendName: 'legacy', logger: silentLogger, now: () => new Date() }, config);
-    return {
-      driver,
-      teardown: async () => {
-        await driver.close();
-        await back.close();
-      },
-    };
-  },
+  () =>
+    againstOwnGateway((backUrl) =>
+      gmsDriver.create(
+        { backendName: 'legacy', logger: silentLogger, now: () => new Date() },
+        gmsDriverConfigSchema.parse({ driver: 'gms', baseUrl: `${backUrl}/genesys/2/openmedia`, timeoutMs: 2000 }),
+      ),
+    ),
   {
     skip: {
       'fidelity: int values keep their type': 'GMS forms carry strings only: an int is sent as its decimal string and reads back as str',

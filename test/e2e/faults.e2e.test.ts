@@ -1,5 +1,16 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import {
+  closedPort,
+  delayed,
+  FakeUpstream,
+  hang,
+  hugeBody,
+  notHttpUpstream,
+  resetBeforeAnswer,
+  resetMidBody,
+  serve,
+  stallBody,
+  type Reply,
+} from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 
 /**
@@ -10,147 +21,15 @@ import { startGateway, type TestGateway } from '../support/gateway';
  * breaker shows in /readyz, and that the process goes on serving other routes and the recovered upstream.
  */
 
-// ── the fake upstream ────────────────────────────────────────────────────────────────────────────────────────
+// ── what the fake upstream answers ───────────────────────────────────────────────────────────────────────────
 
-/** How the fake answers one request it has read whole. */
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({ status, json: value, headers });
 
-/** Every request is counted by method and path (query included) once its body has arrived. */
-class FakeUpstream {
-  private readonly counts = new Map<string, number>();
-  private readonly open = new Set<ServerResponse>();
-  private handler: Handler = (_req, res) => res.writeHead(500).end();
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      this.open.add(res);
-      res.once('close', () => this.open.delete(res));
-      req.resume();
-      req.once('end', () => {
-        const key = `${req.method} ${req.url}`;
-        this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-        this.handler(req, res);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  respond(handler: Handler): void {
-    this.handler = handler;
-  }
-
-  count(key: string): number {
-    return this.counts.get(key) ?? 0;
-  }
-
-  total(): number {
-    let n = 0;
-    for (const c of this.counts.values()) n += c;
-    return n;
-  }
-
-  async close(): Promise<void> {
-    // Hung answers would otherwise keep the server (and jest) alive.
-    for (const res of this.open) res.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
-const json =
-  (status: number, value: unknown, headers: Record<string, string> = {}): Handler =>
-  (_req, res) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
-  };
-
-const text =
-  (status: number, body: string, headers: Record<string, string> = {}): Handler =>
-  (_req, res) => {
-    res.writeHead(status, { 'content-type': 'text/html', ...headers }).end(body);
-  };
-
-/** Never answers: the gateway's attempt timer is the only way out. */
-const hang: Handler = () => undefined;
-
-/** Headers and the start of a body, then silence: the timer must cover the whole body, not just the headers. */
-const stallBody: Handler = (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
-  res.write('{"status":{"code":0},"data":{"id":"');
-};
-
-/** The request is read, then the connection is dropped before a byte of the answer. */
-const resetBeforeAnswer: Handler = (req) => req.socket.destroy();
+/** Raw text, served as HTML unless `headers` say otherwise. */
+const text = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({ status, text: body, headers: { 'content-type': 'text/html', ...headers } });
 
 /** A 200 that streams more than the gateway will buffer (4 MiB). */
-const endlessBody: Handler = (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  const chunk = Buffer.alloc(64 * 1024, 'a');
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < 6 * 1024 * 1024 && !res.destroyed) {
-      sent += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', pump);
-    }
-    res.end();
-  };
-  pump();
-};
-
-/** Headers and part of the body, then the connection is dropped. */
-const resetMidBody: Handler = (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
-  res.write('{"status":{"code":0},"data":{"id":"', () => res.socket?.destroy());
-};
-
-const delayed =
-  (ms: number, then: Handler): Handler =>
-  (req, res) => {
-    const timer = setTimeout(() => then(req, res), ms);
-    res.once('close', () => clearTimeout(timer));
-  };
-
-/** The n-th request gets the n-th handler; the last one answers every request after. */
-const inTurn = (...handlers: Handler[]): Handler => {
-  let n = 0;
-  return (req, res) => handlers[Math.min(n++, handlers.length - 1)]!(req, res);
-};
-
-/** A port nothing listens on: bound, then closed, so connecting is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A TCP server that answers whatever it is sent with bytes that are not HTTP (here, an SSH banner). */
-async function notHttpUpstream(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
-  let received = 0;
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.once('data', () => {
-      received += 1;
-      socket.end('SSH-2.0-OpenSSH_9.6\r\n');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received: () => received,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+const endlessBody = hugeBody(6 * 1024 * 1024);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -204,8 +83,8 @@ interface Direction {
   upstreamStop(service: string, id: string): string;
   upstreamUpdate(service: string, id: string): string;
   /** The upstream's successful answers. */
-  created(id: string): Handler;
-  interaction(id: string): Handler;
+  created(id: string): Reply;
+  interaction(id: string): Reply;
   /** The client's successful answers. */
   createdAnswer(id: string, externalId?: string): Expected;
   createdId(answer: Answer): unknown;
@@ -215,10 +94,10 @@ interface Direction {
   timedOut(): Expected;
   rejected(message: string): Expected;
   /** The upstream saying "unavailable, try again" in its own dialect, with a secret in it, and what the client sees. */
-  ownUnavailable: Handler;
+  ownUnavailable: Reply;
   ownUnavailableAnswer: Expected;
   /** A well-formed JSON answer of the wrong shape to a create, and the message it is rejected with. */
-  wrongShapeCreated: Handler;
+  wrongShapeCreated: Reply;
   wrongShapeMessage: string;
 }
 
@@ -431,7 +310,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
 
     it('a create with externalId is retried, and succeeds when the upstream recovers on the second attempt', async () => {
       const g = await gateway();
-      fake.respond(inTurn(json(503, {}), dir.created('I-2')));
+      fake.respond(json(503, {}), dir.created('I-2'));
       const created = await dir.create(g, SERVICE, 'ext-1');
       expectAnswer(created, dir.createdAnswer('I-2', 'ext-1'));
       withinDeadline(created);
@@ -453,7 +332,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
 
     it('a get is retried and succeeds when the upstream recovers', async () => {
       const g = await gateway();
-      fake.respond(inTurn(json(503, {}), json(502, {}), dir.interaction('I-3')));
+      fake.respond(json(503, {}), json(502, {}), dir.interaction('I-3'));
       const got = await dir.get(g, SERVICE, 'I-3');
       expect(got.status).toBe(200);
       expect(dir.gotId(got)).toBe('I-3');
@@ -490,14 +369,14 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
       withinDeadline(got);
       expect(fake.count(dir.upstreamGet(SERVICE, 'I-15'))).toBe(3);
 
-      fake.respond(inTurn(dir.ownUnavailable, dir.created('I-16')));
+      fake.respond(dir.ownUnavailable, dir.created('I-16'));
       expectAnswer(await dir.create(g, SERVICE, 'ext-16'), dir.createdAnswer('I-16', 'ext-16'));
       expect(fake.count(dir.upstreamCreate(SERVICE))).toBe(2);
     });
 
     it('a get succeeds when the upstream recovers on a later attempt', async () => {
       const g = await gateway();
-      fake.respond(inTurn(dir.ownUnavailable, dir.ownUnavailable, dir.interaction('I-17')));
+      fake.respond(dir.ownUnavailable, dir.ownUnavailable, dir.interaction('I-17'));
       const got = await dir.get(g, SERVICE, 'I-17');
       expect(got.status).toBe(200);
       expect(dir.gotId(got)).toBe('I-17');
@@ -563,7 +442,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     it('an update is not repeated either (a GMS upsert first reads the interaction, and that read may be)', async () => {
       const g = await gateway();
       // Reads answer, writes hang: the Nexus driver's upsert lookup succeeds and its POST then times out.
-      fake.respond((req, res) => (req.method === 'GET' ? dir.interaction('I-12') : hang)(req, res));
+      fake.respond((req, res, seen) => serve(req.method === 'GET' ? dir.interaction('I-12') : hang)(req, res, seen));
       const updated = await dir.update(g, SERVICE, 'I-12');
       expectAnswer(updated, dir.timedOut());
       withinDeadline(updated);

@@ -1,88 +1,23 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../src/core/command';
 import type { Driver } from '../../src/core/driver';
-import { GatewayError, type ErrorCode } from '../../src/core/errors';
-import { silentLogger, type Logger } from '../../src/core/logger';
 import { gmsDriverConfigSchema } from '../../src/drivers/gms/gms.config';
 import { gmsDriver } from '../../src/drivers/gms/gms.driver';
+import { byExt, byId, commandsFor, driversAgainst, failure, recordingLogger, str } from '../support/driver';
+import { FakeUpstream, hang, senderHeaders, type Recorded, type Reply } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 
 // ------------------------------------------------------------------------------------ a recording GMS upstream
 
-interface Recorded {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A status with a JSON value or raw text, or no answer at all (`hang`). */
-type Reply = { status: number; json?: unknown; text?: string; headers?: Record<string, string> } | 'hang';
-
+/** What a GMS upstream answers when nothing else is asked of it. */
 const OK: Reply = { status: 200, json: { statusCode: 0 } };
 
-/** A GMS upstream on 127.0.0.1 that records every request and answers from a queue the test fills. */
-class RecordingGms {
-  readonly recorded: Recorded[] = [];
-  private replies: Reply[] = [];
-  private readonly hung: ServerResponse[] = [];
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.recorded.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const reply = this.replies.shift() ?? OK;
-        if (reply === 'hang') {
-          this.hung.push(res);
-          return;
-        }
-        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-        res.end(reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json)));
-      });
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-
-  /** The answers to the next requests, in order; after them every request gets `{"statusCode":0}`. */
-  answer(...replies: Reply[]): void {
-    this.replies = replies;
-    this.recorded.length = 0;
-  }
-
-  async close(): Promise<void> {
-    for (const res of this.hung) res.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
-/** Transport headers the HTTP client adds on its own; every other header is the driver's and compared exactly. */
-const TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
-const wire = (r: Recorded | undefined) =>
-  r && { method: r.method, path: r.path, headers: Object.fromEntries(Object.entries(r.headers).filter(([n]) => !TRANSPORT.has(n))), body: r.body };
+/** A request as the driver sent it: its own headers compared exactly, the form body as sent. */
+const wire = (r: Recorded | undefined) => r && { method: r.method, path: r.path, headers: senderHeaders(r), body: r.body };
 
 const BASE = '/genesys/2/openmedia';
 const SERVICE = 'customer-support';
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-request-id': 'req-1' };
 
-const context = (extra: Partial<CommandContext> = {}): CommandContext => ({ requestId: 'req-1', dialect: 'nexus', receivedAt: new Date(), ...extra });
-const byId = (value: string): InteractionRef => ({ by: 'id', value });
-const byExt = (value: string): InteractionRef => ({ by: 'externalId', value });
-const str = (key: string, value: string) => ({ key, type: 'str' as const, value });
-
-const createCmd = (fields: Partial<CreateCommand> = {}): CreateCommand => ({ kind: 'create', service: SERVICE, context: context(), userData: [], extra: {}, ...fields });
-const getCmd = (ref: InteractionRef): GetCommand => ({ kind: 'get', service: SERVICE, context: context(), ref });
-const updateCmd = (changes: UserDataChange[], ref = byId('01QG0Q2S5S50G000')): UpdateCommand => ({ kind: 'update', service: SERVICE, context: context(), ref, changes });
-const stopCmd = (fields: Partial<StopCommand> = {}): StopCommand => ({ kind: 'stop', service: SERVICE, context: context(), ref: byId('01QG0Q2S5S50G000'), ...fields });
+const { context, createCmd, getCmd, updateCmd, stopCmd } = commandsFor('nexus', SERVICE, '01QG0Q2S5S50G000');
 
 /** The spec's Get answer, with the ExternalId entry GMS adds. */
 const PROPERTIES = {
@@ -107,51 +42,27 @@ const PROPERTIES = {
 
 const gmsFailure = (code: number): Reply => ({ status: 200, json: { statusCode: 2, errors: [{ code, advice: `advice for ${code}` }] } });
 
-async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<GatewayError> {
-  const err = await promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(GatewayError);
-  expect((err as GatewayError).code).toBe(code);
-  return err as GatewayError;
-}
-
-function recordingLogger(): Logger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
 describe('gms driver against a recording GMS upstream', () => {
-  const upstream = new RecordingGms();
+  const upstream = new FakeUpstream(OK);
   const logger = recordingLogger();
-  const drivers: Driver[] = [];
+  const makeDriver = driversAgainst(upstream, (options) =>
+    gmsDriver.create(
+      { backendName: 'legacy', logger, now: () => new Date() },
+      gmsDriverConfigSchema.parse({
+        driver: 'gms',
+        baseUrl: `${upstream.url}${BASE}`,
+        basicAuth: { username: 'gateway', password: 's3cret' },
+        gmsUser: 'omgw',
+        timeoutMs: 300,
+        breakerThreshold: 1000,
+        ...options,
+      }),
+    ),
+  );
   let driver: Driver;
 
-  const makeDriver = (options: Record<string, unknown> = {}): Driver => {
-    const config = gmsDriverConfigSchema.parse({
-      driver: 'gms',
-      baseUrl: `${upstream.url}${BASE}`,
-      basicAuth: { username: 'gateway', password: 's3cret' },
-      gmsUser: 'omgw',
-      timeoutMs: 300,
-      breakerThreshold: 1000,
-      ...options,
-    });
-    const made = gmsDriver.create({ backendName: 'legacy', logger, now: () => new Date() }, config);
-    drivers.push(made);
-    return made;
-  };
-
-  beforeAll(async () => {
-    await upstream.start();
+  beforeAll(() => {
     driver = makeDriver();
-  });
-
-  afterAll(async () => {
-    await Promise.all(drivers.map((d) => d.close()));
-    await upstream.close();
   });
 
   const AUTH_HEADERS = { ...FORM_HEADERS, authorization: `Basic ${Buffer.from('gateway:s3cret').toString('base64')}`, gms_user: 'omgw' };
@@ -341,28 +252,28 @@ describe('gms driver against a recording GMS upstream', () => {
     });
 
     it('an upstream hanging past timeoutMs is upstream_timeout', async () => {
-      upstream.answer('hang', 'hang', 'hang');
+      upstream.answer(hang, hang, hang);
       const started = Date.now();
       await failure(driver.stop!(stopCmd()), 'upstream_timeout');
       expect(Date.now() - started).toBeLessThan(2000);
     });
 
     it('a create without externalId that times out is sent exactly once', async () => {
-      upstream.answer('hang', 'hang', 'hang');
+      upstream.answer(hang, hang, hang);
       await failure(driver.create!(createCmd({ userData: [str('k', 'v')] })), 'upstream_timeout');
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(upstream.recorded).toHaveLength(1);
     });
 
     it('a create with an externalId, and a get, are retried after a timeout: GMS refuses a second live externalId', async () => {
-      upstream.answer('hang', { status: 200, json: { statusCode: 0, interactionId: 'I2' } }, 'hang', { status: 200, json: { statusCode: 0, interactionProperties: PROPERTIES } });
+      upstream.answer(hang, { status: 200, json: { statusCode: 0, interactionId: 'I2' } }, hang, { status: 200, json: { statusCode: 0, interactionProperties: PROPERTIES } });
       expect(await driver.create!(createCmd({ externalId: 'retry-me' }))).toEqual({ id: 'I2', externalId: 'retry-me' });
       expect((await driver.get!(getCmd(byId('01QG0Q2S5S50G000')))).id).toBe('01QG0Q2S5S50G000');
       expect(upstream.recorded.map((r) => r.path)).toEqual([`${BASE}/customer-support`, `${BASE}/customer-support`, `${BASE}/customer-support/01QG0Q2S5S50G000/get`, `${BASE}/customer-support/01QG0Q2S5S50G000/get`]);
     });
 
     it('an Idempotency-Key alone does not make a create repeatable: GMS knows no such key', async () => {
-      upstream.answer('hang', 'hang', 'hang');
+      upstream.answer(hang, hang, hang);
       await failure(driver.create!({ ...createCmd(), context: context({ idempotencyKey: 'k1' }) }), 'upstream_timeout');
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(upstream.recorded).toHaveLength(1);

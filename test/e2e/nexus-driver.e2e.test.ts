@@ -1,91 +1,15 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../src/core/command';
 import type { Driver } from '../../src/core/driver';
-import { GatewayError, type ErrorCode } from '../../src/core/errors';
-import { silentLogger, type Logger } from '../../src/core/logger';
 import { nexusDriverConfigSchema } from '../../src/drivers/nexus/nexus.config';
 import { nexusDriver } from '../../src/drivers/nexus/nexus.driver';
+import { byExt, byId, commandsFor, driversAgainst, failure, recordingLogger, str } from '../support/driver';
+import { FakeUpstream, forwardTo, hang, senderHeaders, type Recorded, type Reply } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 
-/** What the fake upstream saw of one request. */
-interface Recorded {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** What the fake answers: a status with a JSON value or raw text, or nothing at all (`hang`). */
-type Reply = { status: number; json?: unknown; text?: string; headers?: Record<string, string> } | 'hang';
-
+/** What a Nexus upstream answers when nothing else is asked of it. */
 const OK: Reply = { status: 200, json: { status: { code: 0 } } };
 
-/**
- * A Nexus upstream on 127.0.0.1 that records every request and answers from a queue the test fills; past the
- * queue it answers `{"status":{"code":0}}`, or, given `forwardTo`, passes the request on to a real Nexus server
- * and relays its answer (a transparent recorder in front of a back gateway).
- */
-class RecordingNexus {
-  readonly recorded: Recorded[] = [];
-  private replies: Reply[] = [];
-  private readonly hung: ServerResponse[] = [];
-  private server: Server | undefined;
-  url = '';
-
-  constructor(private readonly forwardTo?: () => string) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const seen: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.recorded.push(seen);
-        const reply = this.replies.shift() ?? (this.forwardTo ? undefined : OK);
-        if (reply === 'hang') {
-          this.hung.push(res);
-        } else if (reply === undefined) {
-          this.forward(seen, res).catch(() => res.destroy());
-        } else {
-          const body = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
-          res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-          res.end(body);
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  private async forward(seen: Recorded, res: ServerResponse): Promise<void> {
-    const headers = Object.fromEntries(
-      Object.entries(seen.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !TRANSPORT.has(e[0])),
-    );
-    const answer = await fetch(this.forwardTo!() + seen.path, { method: seen.method, headers, ...(seen.body === '' ? {} : { body: seen.body }) });
-    const body = await answer.text();
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    res.end(body);
-  }
-
-  /** The answers to the next requests, in order (and a fresh record); after them, the default. */
-  answer(...replies: Reply[]): void {
-    this.replies = replies;
-    this.recorded.length = 0;
-  }
-
-  async close(): Promise<void> {
-    for (const res of this.hung) res.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-}
-
-/** Transport headers the HTTP client adds on its own; everything else is the driver's and compared exactly. */
-const TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
-const driverHeaders = (r: Recorded): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(r.headers).filter(([name]) => !TRANSPORT.has(name)));
-const wire = (r: Recorded | undefined) => (r === undefined ? undefined : { method: r.method, path: r.path, headers: driverHeaders(r), body: r.body === '' ? undefined : JSON.parse(r.body) });
+/** A request as the driver sent it: its own headers compared exactly, the JSON body parsed. */
+const wire = (r: Recorded | undefined) => (r === undefined ? undefined : { method: r.method, path: r.path, headers: senderHeaders(r), body: r.body === '' ? undefined : JSON.parse(r.body) });
 
 const API_KEY = 'k-secret';
 const TRACE = '4bf92f3577b34da6';
@@ -93,16 +17,8 @@ const BASE = '/nexus/v3/openmedia/customer-support/interactions';
 const JSON_HEADERS = { 'x-api-key': API_KEY, accept: 'application/json', 'content-type': 'application/json', 'x-request-id': 'req-1' };
 const GET_HEADERS = { 'x-api-key': API_KEY, accept: 'application/json', 'x-request-id': 'req-1' };
 
-const context = (extra: Partial<CommandContext> = {}): CommandContext => ({ requestId: 'req-1', dialect: 'gms', receivedAt: new Date(), ...extra });
-const byId = (value: string): InteractionRef => ({ by: 'id', value });
-const byExt = (value: string): InteractionRef => ({ by: 'externalId', value });
-const str = (key: string, value: string) => ({ key, type: 'str' as const, value });
 const SERVICE = 'customer-support';
-
-const createCmd = (fields: Partial<CreateCommand> = {}): CreateCommand => ({ kind: 'create', service: SERVICE, context: context(), userData: [], extra: {}, ...fields });
-const getCmd = (ref: InteractionRef): GetCommand => ({ kind: 'get', service: SERVICE, context: context(), ref });
-const updateCmd = (changes: UserDataChange[], ref = byId('I1')): UpdateCommand => ({ kind: 'update', service: SERVICE, context: context(), ref, changes });
-const stopCmd = (fields: Partial<StopCommand> = {}): StopCommand => ({ kind: 'stop', service: SERVICE, context: context(), ref: byId('I1'), ...fields });
+const { context, createCmd, getCmd, updateCmd, stopCmd } = commandsFor('gms', SERVICE, 'I1');
 
 const INTERACTION = {
   id: 'I1',
@@ -119,49 +35,19 @@ const INTERACTION = {
   userData: { present: 'old', n: 7 },
 };
 
-async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<GatewayError> {
-  const err = await promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(GatewayError);
-  expect((err as GatewayError).code).toBe(code);
-  return err as GatewayError;
-}
-
-/** A logger that keeps its warnings, to see what reaches the operator. */
-function recordingLogger(): Logger & { warnings: { message: string; fields?: Record<string, unknown> }[] } {
-  const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
-  return { ...silentLogger, warnings, warn: (message, fields) => warnings.push({ message, fields }) };
-}
-
 describe('nexus driver against a recording Nexus upstream', () => {
-  const upstream = new RecordingNexus();
+  const upstream = new FakeUpstream(OK);
   const logger = recordingLogger();
-  const drivers: Driver[] = [];
+  const makeDriver = driversAgainst(upstream, (options) =>
+    nexusDriver.create(
+      { backendName: 'cloud', logger, now: () => new Date() },
+      nexusDriverConfigSchema.parse({ driver: 'nexus', baseUrl: `${upstream.url}/nexus/v3`, apiKey: API_KEY, timeoutMs: 300, breakerThreshold: 1000, ...options }),
+    ),
+  );
   let driver: Driver;
 
-  const makeDriver = (options: Record<string, unknown> = {}): Driver => {
-    const config = nexusDriverConfigSchema.parse({
-      driver: 'nexus',
-      baseUrl: `${upstream.url}/nexus/v3`,
-      apiKey: API_KEY,
-      timeoutMs: 300,
-      breakerThreshold: 1000,
-      ...options,
-    });
-    const made = nexusDriver.create({ backendName: 'cloud', logger, now: () => new Date() }, config);
-    drivers.push(made);
-    return made;
-  };
-
-  beforeAll(async () => {
-    await upstream.start();
+  beforeAll(() => {
     driver = makeDriver();
-  });
-  afterAll(async () => {
-    await Promise.all(drivers.map((d) => d.close()));
-    await upstream.close();
   });
 
   describe('requests', () => {
@@ -316,15 +202,15 @@ describe('nexus driver against a recording Nexus upstream', () => {
     });
 
     it("400 → upstream_rejected: the upstream's message is logged, never put in the error", async () => {
-      logger.warnings.length = 0;
+      logger.lines.length = 0;
       upstream.answer({ status: 400, json: { status: { code: 400, message: 'field userData.secretThing is bad' } } });
       const err = await failure(driver.create!(createCmd()), 'upstream_rejected');
       expect(err.message).not.toContain('secretThing');
       expect(err.details.upstreamStatus).toBe(400);
-      expect(logger.warnings).toEqual([
+      expect(logger.warnings()).toEqual([
         { message: expect.stringContaining('cloud'), fields: expect.objectContaining({ upstreamStatus: 400, upstreamMessage: 'field userData.secretThing is bad' }) },
       ]);
-      expect(JSON.stringify(logger.warnings)).not.toContain(API_KEY);
+      expect(JSON.stringify(logger.warnings())).not.toContain(API_KEY);
     });
 
     it.each([401, 403])('%i → upstream_rejected (the gateway credential, not the client)', async (status) => {
@@ -395,7 +281,7 @@ describe('nexus driver against a recording Nexus upstream', () => {
     });
 
     it('an upstream hanging past timeoutMs → upstream_timeout, a stop sent once', async () => {
-      upstream.answer('hang');
+      upstream.answer(hang);
       const started = Date.now();
       await failure(driver.stop!(stopCmd()), 'upstream_timeout');
       expect(Date.now() - started).toBeLessThan(3000);
@@ -443,7 +329,7 @@ const SPEC_STOP = 'reason%3DRSN-123%26description%3DORDER%2BCANCELLED';
 describe('chain: GMS client → front gateway (nexus driver) → back gateway (Nexus inbound, memory)', () => {
   let back: TestGateway;
   let front: TestGateway;
-  const recorder = new RecordingNexus(() => back.url);
+  const recorder = new FakeUpstream(forwardTo(() => back.url));
 
   beforeAll(async () => {
     back = await startGateway();

@@ -1,39 +1,17 @@
-import type { Command } from '../../../src/core/command';
 import { GatewayError } from '../../../src/core/errors';
-import { silentLogger } from '../../../src/core/logger';
-import type { InboundDeps, InboundRequest, InboundRouter } from '../../../src/http/wire';
+import type { InboundRequest, InboundRouter } from '../../../src/http/wire';
 import { gmsInboundConfigSchema } from '../../../src/inbound/gms/gms.config';
 import { gmsInbound } from '../../../src/inbound/gms/gms.router';
+import { inboundRequest, recordingDeps } from '../../support/inbound';
 
 function setup(config: unknown = {}, answer: unknown = { id: '01QG0Q2S5S50G000' }) {
-  const seen: Command[] = [];
-  const deps: InboundDeps = {
-    logger: silentLogger,
-    now: () => new Date(),
-    limits: { maxFields: 1000 },
-    execute: (async (command: Command) => {
-      seen.push(command);
-      return { result: answer, backend: 'sim' };
-    }) as InboundDeps['execute'],
-  };
+  const { deps, seen } = recordingDeps(() => answer);
   return { router: gmsInbound.create(deps, gmsInboundConfigSchema.parse(config)), seen };
 }
 
 function request(params: Record<string, string>, body = '', headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }): InboundRequest {
   const receivedAt = new Date('2024-01-01T00:00:00Z');
-  return {
-    method: 'POST',
-    path: '/genesys/2/openmedia/x',
-    params,
-    query: '',
-    headers,
-    body: Buffer.from(body),
-    requestId: 'req-1',
-    receivedAt,
-    deadline: receivedAt.getTime() + 1000,
-    facts: { dialect: 'gms' },
-    responseHeaders: {},
-  };
+  return inboundRequest('gms', { path: '/genesys/2/openmedia/x', params, headers, body, receivedAt, deadline: receivedAt.getTime() + 1000 });
 }
 
 const endpoint = (router: InboundRouter, path: string) => router.endpoints.find((e) => e.path === path)!;

@@ -1,38 +1,16 @@
-import type { Command } from '../../../src/core/command';
 import { GatewayError } from '../../../src/core/errors';
-import { silentLogger } from '../../../src/core/logger';
-import type { InboundDeps, InboundRequest, InboundRouter } from '../../../src/http/wire';
+import type { InboundRequest, InboundRouter } from '../../../src/http/wire';
 import { nexusInbound } from '../../../src/inbound/nexus/nexus.router';
+import { inboundRequest, recordingDeps } from '../../support/inbound';
 
 function setup(config: Parameters<typeof nexusInbound.create>[1] = { enabled: true }) {
-  const seen: Command[] = [];
-  const deps: InboundDeps = {
-    logger: silentLogger,
-    now: () => new Date(),
-    limits: { maxFields: 1000 },
-    execute: (async (command: Command) => {
-      seen.push(command);
-      return { result: command.kind === 'create' ? { id: 'I1', externalId: command.externalId } : undefined, backend: 'sim' };
-    }) as InboundDeps['execute'],
-  };
+  const { deps, seen } = recordingDeps((command) => (command.kind === 'create' ? { id: 'I1', externalId: command.externalId } : undefined));
   const router = nexusInbound.create(deps, config);
   return { router, seen };
 }
 
 function request(params: Record<string, string>, headers: Record<string, string>, body = ''): InboundRequest {
-  return {
-    method: 'POST',
-    path: '/x',
-    params,
-    query: '',
-    headers,
-    body: Buffer.from(body),
-    requestId: 'req-1',
-    receivedAt: new Date('2024-05-01T10:00:00Z'),
-    deadline: 123,
-    facts: { dialect: 'nexus' },
-    responseHeaders: {},
-  };
+  return inboundRequest('nexus', { path: '/x', params, headers, body, receivedAt: new Date('2024-05-01T10:00:00Z'), deadline: 123 });
 }
 
 const endpoint = (router: InboundRouter, method: string, path: string) => router.endpoints.find((e) => e.method === method && e.path === path)!;

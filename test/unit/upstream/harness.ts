@@ -5,6 +5,8 @@ import { GatewayError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/logger';
 import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '../../../src/drivers/http/upstream';
 
+export { closedPort } from '../../support/fake-upstream';
+
 export interface Seen {
   method: string;
   url: string;
@@ -50,13 +52,6 @@ export async function startServer(handler: Handler, port = 0): Promise<TestServe
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A port nothing listens on: connecting to it is refused. */
-export async function closedPort(): Promise<number> {
-  const probe = await startServer(() => undefined);
-  await probe.close();
-  return probe.port;
 }
 
 export const answer =
