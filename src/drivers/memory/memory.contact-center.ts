@@ -12,6 +12,7 @@ import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { planAgentOperation } from './agent-ops';
 import { createInteractionIdGenerator, type InteractionIdGenerator } from './interaction-id';
+import { DEFAULT_MAX_LIVE } from './memory.config';
 import { InteractionStore, type Retention } from './memory.store';
 import { applyUserDataChanges, cloneUserData } from './user-data-ops';
 
@@ -29,6 +30,7 @@ export class MemoryContactCenter implements Driver {
   constructor(
     private readonly deps: DriverDeps,
     retention: Retention,
+    private readonly maxLive = DEFAULT_MAX_LIVE,
   ) {
     this.store = new InteractionStore(retention);
   }
@@ -41,6 +43,10 @@ export class MemoryContactCenter implements Driver {
         subject: 'interaction',
         ref: externalId,
       });
+    }
+    if (this.store.liveCount >= this.maxLive) {
+      // Retryable on purpose: the create may succeed once some interactions are stopped.
+      throw new GatewayError('rate_limited', `The contact center holds its maximum of ${this.maxLive} live interactions`);
     }
     const at = now.toISOString();
     const id = this.nextId(now.getTime());

@@ -6,5 +6,5 @@ import { MemoryContactCenter } from './memory.contact-center';
 export const memoryDriver: DriverDefinition<MemoryDriverConfig> = {
   name: 'memory',
   configSchema: memoryConfigSchema,
-  create: (deps, config) => new MemoryContactCenter(deps, config.retention ?? DEFAULT_RETENTION),
+  create: (deps, config) => new MemoryContactCenter(deps, config.retention ?? DEFAULT_RETENTION, config.maxLive),
 };

@@ -46,6 +46,7 @@ interface ServiceSpace {
  * what leaves it.
  */
 export class InteractionStore {
+  private live = 0;
   private readonly services = new Map<string, ServiceSpace>();
   private readonly stopped = new StoppedQueue<Interaction>();
 
@@ -63,8 +64,14 @@ export class InteractionStore {
     return this.services.get(service)?.liveByExternalId.get(externalId);
   }
 
+  /** Live (not stopped) interactions in all services. */
+  get liveCount(): number {
+    return this.live;
+  }
+
   /** Adds a live interaction; the caller has checked that its externalId is free. */
   insert(interaction: Interaction): void {
+    this.live++;
     const space = this.spaceOf(interaction.service);
     space.byId.set(interaction.id, interaction);
     if (interaction.externalId !== undefined) space.liveByExternalId.set(interaction.externalId, interaction);
@@ -87,6 +94,7 @@ export class InteractionStore {
   }
 
   stop(interaction: Interaction, at: Date, reason: Interaction['stopReason']): void {
+    this.live--;
     const space = this.spaceOf(interaction.service);
     this.unindexPlacement(space, interaction);
     interaction.state = 'stopped';
