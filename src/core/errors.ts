@@ -31,6 +31,9 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
   internal: false,
 };
 
+/** Invalid requests that dialects tell apart from a plain bad parameter. */
+export type InvalidReason = 'too_large' | 'method_not_allowed';
+
 export interface ErrorDetails {
   /** What was not found: an interaction, or a service no route matches (dialects answer these differently). */
   subject?: 'interaction' | 'service';
@@ -43,8 +46,8 @@ export interface ErrorDetails {
   upstreamCode?: string | number;
   /** Seconds after which a retry may succeed (Nexus Retry-After). */
   retryAfterSeconds?: number;
-  /** HTTP status a dialect should use where the same code can mean two statuses (e.g. 413 for an oversized body). */
-  httpStatus?: number;
+  /** Which kind of invalid request, where dialects answer them apart (HTTP 413, 405). */
+  reason?: InvalidReason;
 }
 
 /** The one error type. `message` is safe to show a client: it never holds a stack or an upstream body. */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../core/errors';
 
 export const tooLarge = (message: string): GatewayError =>
-  new GatewayError('invalid_request', message, { httpStatus: 413 });
+  new GatewayError('invalid_request', message, { reason: 'too_large' });
 
 /**
  * Reads the whole body, refusing more than `limit` bytes: a declared Content-Length over the limit is refused

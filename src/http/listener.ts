@@ -87,7 +87,7 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
       const { endpoint } = match;
       if (!endpoint) {
         throw match.methodNotAllowed
-          ? new GatewayError('invalid_request', `Method ${inbound.method} is not allowed here`, { httpStatus: 405 })
+          ? new GatewayError('invalid_request', `Method ${inbound.method} is not allowed here`, { reason: 'method_not_allowed' })
           : new GatewayError('not_found', `No such resource: ${path}`, { subject: 'interaction' });
       }
       for (const name in match.rawParams) inbound.params[name] = decodeIdSegment(match.rawParams[name]!, name);

@@ -3,6 +3,7 @@ import { invalid, type GatewayError } from '../../core/errors';
 import type { Interaction, InteractionState } from '../../core/interaction';
 import { assertSafeKey, userDataFromObject, type UserData, type UserDataEntry } from '../../core/user-data';
 import { basicChallenge } from '../../http/basic-auth';
+import { invalidRequestStatus } from '../../http/invalid-status';
 import { parseForm, type FormObject } from '../../http/form';
 import type { OutboundResponse } from '../../http/wire';
 import { gmsCreateFormSchema, gmsGetFormSchema, gmsStopFormSchema, gmsUpdateFormSchema, parseGmsForm } from './gms.schema';
@@ -184,10 +185,8 @@ export function renderGmsError(err: GatewayError, requestedId?: string): Outboun
       return failure(200, 253, err.message);
     case 'upstream_rejected':
       return failure(200, 254, err.message);
-    case 'invalid_request': {
-      const status = err.details.httpStatus;
-      return failure(status !== undefined && status >= 400 && status < 500 ? status : 400, 200, err.message);
-    }
+    case 'invalid_request':
+      return failure(invalidRequestStatus(err), 200, err.message);
     case 'unauthorized':
       return failure(401, 401, err.message, { 'WWW-Authenticate': basicChallenge(GMS_REALM) });
     case 'forbidden':

@@ -11,6 +11,7 @@ import { invalid, type ErrorCode, type GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { assertSafeKey, userDataFromObject, userDataToObject } from '../../core/user-data';
 import type { OutboundResponse } from '../../http/wire';
+import { invalidRequestStatus } from '../../http/invalid-status';
 import { createRequestSchema, parseNexusRequest, stopRequestSchema, updateRequestSchema } from './nexus.schema';
 
 /** Nexus names an interaction by externalId with this path prefix (spec: `/interactions/ext_{externalId}`). */
@@ -159,12 +160,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 /**
  * `{"status":{"code":<http status>,"message":"…"}}`. An internal error says nothing more (its text may hold
- * internals); `details.httpStatus` refines a status where one code covers two (413 oversized, 405 method).
+ * internals); an invalid request is 400, 413 (too large) or 405 (method).
  */
 export function renderError(err: GatewayError): OutboundResponse {
   if (err.code === 'internal') return { status: 500, body: { status: { code: 500, message: 'Internal error' } } };
-  const refined = err.details.httpStatus;
-  const status = refined !== undefined && Number.isInteger(refined) && refined >= 400 && refined <= 599 ? refined : HTTP_STATUS[err.code];
+  const status = err.code === 'invalid_request' ? invalidRequestStatus(err) : HTTP_STATUS[err.code];
   const response: OutboundResponse = { status, body: { status: { code: status, message: err.message } } };
   const retryAfter = err.details.retryAfterSeconds;
   if ((status === 503 || status === 429) && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {

@@ -40,9 +40,9 @@ describe('renderGmsError (DESIGN §4 gms)', () => {
       status: 400,
       body: failure(200, 'Parameter "x" bad'),
     });
-    expect(renderGmsError(new GatewayError('invalid_request', 'too big', { httpStatus: 413 })).status).toBe(413);
-    expect(renderGmsError(new GatewayError('invalid_request', 'no', { httpStatus: 405 }))).toEqual({ status: 405, body: failure(200, 'no') });
-    expect(renderGmsError(new GatewayError('invalid_request', 'odd', { httpStatus: 502 })).status).toBe(400);
+    expect(renderGmsError(new GatewayError('invalid_request', 'too big', { reason: 'too_large' })).status).toBe(413);
+    expect(renderGmsError(new GatewayError('invalid_request', 'no', { reason: 'method_not_allowed' }))).toEqual({ status: 405, body: failure(200, 'no') });
+    expect(renderGmsError(new GatewayError('invalid_request', 'odd')).status).toBe(400);
   });
 
   it.each(['upstream_unavailable', 'upstream_timeout', 'rate_limited'] as ErrorCode[])('%s → 200 {"statusCode":1} ("Try again")', (code) => {

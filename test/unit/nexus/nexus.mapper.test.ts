@@ -226,12 +226,12 @@ describe('nexus rendering', () => {
     expect(renderError(err).status).toBe(404);
   });
 
-  it('uses details.httpStatus for 413 and 405', () => {
-    expect(renderError(new GatewayError('invalid_request', 'Too big', { httpStatus: 413 }))).toEqual({
+  it('answers 413 and 405 for the invalid requests that name them', () => {
+    expect(renderError(new GatewayError('invalid_request', 'Too big', { reason: 'too_large' }))).toEqual({
       status: 413,
       body: { status: { code: 413, message: 'Too big' } },
     });
-    expect(renderError(new GatewayError('invalid_request', 'No', { httpStatus: 405 })).status).toBe(405);
+    expect(renderError(new GatewayError('invalid_request', 'No', { reason: 'method_not_allowed' })).status).toBe(405);
   });
 
   it('adds Retry-After when the upstream said when', () => {
