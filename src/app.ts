@@ -47,8 +47,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     execute: async <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest) => {
       req.facts.command = command.kind;
       req.facts.service = command.service;
-      req.facts.backend = dispatcher.backendOf(command.service);
-      return dispatcher.dispatch<K>(command);
+      const route = dispatcher.route(command.service);
+      req.facts.backend = route.backend;
+      return dispatcher.dispatch<K>(command, route);
     },
   };
 

@@ -1,4 +1,4 @@
-import type { Command, CommandKind, CommandOf, CreateCommand, ResultOf } from './command';
+import type { CommandKind, CommandOf, CreateCommand, ResultOf } from './command';
 import type { Driver } from './driver';
 import { GatewayError } from './errors';
 import { compilePattern, type NameMatcher } from './pattern';
@@ -17,8 +17,11 @@ export interface RouteSpec {
   backend: string;
 }
 
-interface CompiledRoute {
+interface CompiledRoute extends Route {
   matches: NameMatcher;
+}
+
+export interface Route {
   backend: string;
   driver: Driver;
 }
@@ -46,13 +49,14 @@ export class Dispatcher {
   }
 
   /** The backend a service is routed to; `not_found` (subject service) when no route matches. */
-  route(service: string): { backend: string; driver: Driver } {
+  route(service: string): Route {
     for (const r of this.routes) if (r.matches(service)) return r;
     throw new GatewayError('not_found', `Service ${service} is not configured`, { subject: 'service', ref: service });
   }
 
-  async dispatch<K extends CommandKind>(command: CommandOf<K>): Promise<Dispatched<K>> {
-    const { backend, driver } = this.route(command.service);
+  /** Runs a command; a caller that already resolved the route (to log its backend) passes it in. */
+  async dispatch<K extends CommandKind>(command: CommandOf<K>, route: Route = this.route(command.service)): Promise<Dispatched<K>> {
+    const { backend, driver } = route;
     const handler = driver[command.kind] as ((c: CommandOf<K>) => Promise<ResultOf<K>>) | undefined;
     if (!handler) {
       throw new GatewayError('unsupported', `Operation ${command.kind} is not supported for service ${command.service}`);
@@ -60,12 +64,6 @@ export class Dispatcher {
     const prepared = command.kind === 'create' ? (this.applyDefaults(command as CreateCommand) as CommandOf<K>) : command;
     const result = await handler.call(driver, prepared);
     return { result, backend };
-  }
-
-  /** Backend name for logs before dispatch, without throwing. */
-  backendOf(service: string): string | undefined {
-    for (const r of this.routes) if (r.matches(service)) return r.backend;
-    return undefined;
   }
 
   private defaultsOf(service: string): ServiceDefaults | undefined {
@@ -92,4 +90,3 @@ export class Dispatcher {
   }
 }
 
-export type { Command };
