@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CommandKind, CommandOf, ResultOf } from './command';
+import { COMMAND_KINDS, type CommandKind, type CommandOf, type ResultOf } from './command';
 import type { Logger } from './logger';
 
 /** One method per command kind the backend serves; a missing one is `unsupported`, answered before any I/O. */
@@ -30,5 +30,5 @@ export interface DriverDefinition<Config extends { driver: string } = { driver: 
 }
 
 export function capabilitiesOf(driver: Driver): CommandKind[] {
-  return (['create', 'get', 'update', 'stop', 'agent', 'list'] as const).filter((k) => typeof driver[k] === 'function');
+  return COMMAND_KINDS.filter((k) => typeof driver[k] === 'function');
 }

@@ -60,15 +60,3 @@ export function userDataToObject(userData: UserData): Record<string, unknown> {
   for (const entry of userData) out[entry.key] = entry.type === 'kvlist' ? userDataToObject(entry.value) : entry.value;
   return out;
 }
-
-/** Entries of `userData` whose key is `key`. */
-export function entriesOf(userData: UserData, key: string): UserDataEntry[] {
-  return userData.filter((e) => e.key === key);
-}
-
-/** Counts every key at every depth, for the maxFields limit. */
-export function countUserDataKeys(userData: UserData): number {
-  let n = 0;
-  for (const e of userData) n += 1 + (e.type === 'kvlist' ? countUserDataKeys(e.value) : 0);
-  return n;
-}

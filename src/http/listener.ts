@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors';
 import { readBody } from './body';
 import { decodeIdSegment } from './path';
@@ -128,4 +128,3 @@ function send(res: ServerResponse, req: InboundRequest, response: OutboundRespon
   res.end(payload);
 }
 
-export type { IncomingMessage };

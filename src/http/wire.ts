@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Command, CommandKind, CommandOf } from '../core/command';
+import type { CommandKind, CommandOf } from '../core/command';
 import type { Dispatched } from '../core/dispatcher';
 import type { GatewayError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -75,4 +75,3 @@ export interface InboundDefinition<Config> {
   create(deps: InboundDeps, config: Config): InboundRouter;
 }
 
-export type { Command };
