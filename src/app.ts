@@ -3,6 +3,8 @@ import express, { type Express } from 'express';
 import type { CommandKind, CommandOf } from './core/command';
 import { Dispatcher } from './core/dispatcher';
 import type { Driver } from './core/driver';
+import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from './core/interaction-index';
+import type { StateStore } from './core/state-store';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './config/schema';
 import { createDriver } from './drivers/registry';
@@ -10,12 +12,15 @@ import { createDialectListener, type RequestRecord } from './http/listener';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
 import { inboundRegistry } from './inbound/registry';
+import { createStateStore } from './store/registry';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { logRequest } from './observability/request-log';
 
 export interface GatewayDeps {
   logger: Logger;
   now?: () => Date;
+  /** The gateway's own state; absent, the one `store:` names is created (and closed with the gateway). */
+  store?: StateStore;
 }
 
 export interface Gateway {
@@ -25,7 +30,11 @@ export interface Gateway {
   ops: Express;
   /** Start-up warnings worth an operator's attention (e.g. an open credential). */
   warnings: string[];
-  ready(): Promise<{ ready: boolean; backends: Record<string, { ok: boolean; detail?: string }> }>;
+  ready(): Promise<{
+    ready: boolean;
+    backends: Record<string, { ok: boolean; detail?: string }>;
+    store: { ok: boolean; detail?: string };
+  }>;
   close(): Promise<void>;
 }
 
@@ -39,6 +48,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     drivers.set(name, createDriver(backend, { backendName: name, logger, now, observer: metrics.upstreamObserver }));
   }
   const dispatcher = new Dispatcher(config.routes, drivers, config.services);
+  const store = deps.store ?? createStateStore(config.store);
+  const index = new InteractionIndex(store, { ttlMs: DEFAULT_INDEX_TTL_MS, logger, fallback: locateInBackends(drivers) });
 
   const inboundDeps: InboundDeps = {
     logger,
@@ -49,8 +60,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       req.facts.service = command.service;
       const route = dispatcher.route(command.service);
       req.facts.backend = route.backend;
-      return dispatcher.dispatch<K>(command, route);
+      const dispatched = await dispatcher.dispatch<K>(command, route);
+      // Backends that cannot find an id by themselves get their interactions indexed, for the dialects that
+      // address an interaction by id alone (DESIGN "Which service?").
+      if ((command.kind === 'create' || command.kind === 'get') && !route.driver.locate) {
+        const { id } = dispatched.result as { id: string };
+        await index.remember(id, { service: command.service, backend: route.backend });
+      }
+      return dispatched;
     },
+    index,
   };
 
   const routers: InboundRouter[] = [];
@@ -62,12 +81,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const ready: Gateway['ready'] = async () => {
     const backends: Record<string, { ok: boolean; detail?: string }> = {};
-    await Promise.all(
-      [...drivers].map(async ([name, driver]) => {
+    let storeHealth: { ok: boolean; detail?: string } = { ok: true };
+    await Promise.all([
+      ...[...drivers].map(async ([name, driver]) => {
         backends[name] = await driver.health().catch((err: unknown) => ({ ok: false, detail: String(err) }));
       }),
-    );
-    return { ready: Object.values(backends).every((b) => b.ok), backends };
+      store.health().then(
+        (h) => void (storeHealth = h),
+        (err: unknown) => void (storeHealth = { ok: false, detail: String(err) }),
+      ),
+    ]);
+    return { ready: storeHealth.ok && Object.values(backends).every((b) => b.ok), backends, store: storeHealth };
   };
   const ops = createOpsApp(ready, metrics);
   const listener = createDialectListener({
@@ -87,7 +111,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ready,
     async close() {
       await Promise.allSettled([...drivers.values()].map((d) => d.close()));
+      if (!deps.store) await store.close();
     },
+  };
+}
+
+/** Asks, in config order, each backend that can find an id by itself; the first that knows it answers. */
+function locateInBackends(drivers: ReadonlyMap<string, Driver>): (id: string) => Promise<InteractionLocation | undefined> {
+  return async (id) => {
+    for (const [backend, driver] of drivers) {
+      const service = await driver.locate?.(id);
+      if (service !== undefined) return { service, backend };
+    }
+    return undefined;
   };
 }
 
@@ -100,7 +136,9 @@ function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const state = await ready();
-    res.status(state.ready ? 200 : 503).json({ status: state.ready ? 'ready' : 'not ready', backends: state.backends });
+    res
+      .status(state.ready ? 200 : 503)
+      .json({ status: state.ready ? 'ready' : 'not ready', backends: state.backends, store: state.store });
   });
   app.get('/metrics', async (_req, res) => {
     const text = await metrics.render();

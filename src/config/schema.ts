@@ -5,6 +5,7 @@ import { nexusInboundConfigSchema } from '../inbound/nexus/nexus.config';
 import { oracleInboundConfigSchema } from '../inbound/oracle/oracle.config';
 import { vspInboundConfigSchema } from '../inbound/vsp/vsp.config';
 import { wweInboundConfigSchema } from '../inbound/wwe/wwe.config';
+import { storeConfigSchema } from '../store/store.config';
 import { boolValue, byteSizeValue, intValue } from './coerce';
 
 /** The config file (DESIGN §6, a contract): unknown keys anywhere are errors, so typos never pass silently. */
@@ -45,12 +46,6 @@ const serviceSchema = z
 
 const routeSchema = z.object({ service: z.string().min(1), backend: z.string().min(1) }).strict();
 
-const storeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('memory') }).strict(),
-  z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('redis'), url: z.string().min(1) }).strict(),
-]);
-
 const loggingSchema = z
   .object({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -69,7 +64,7 @@ export const gatewayConfigSchema = z
     services: z.record(z.string().min(1), serviceSchema).default({}),
     /** First match wins. Absent: every service goes to the first backend. */
     routes: z.array(routeSchema).optional(),
-    store: storeSchema.default({ kind: 'memory' }),
+    store: storeConfigSchema.default(storeConfigSchema.parse({ kind: 'memory' })),
     logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .strict()

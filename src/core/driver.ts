@@ -11,6 +11,11 @@ export interface DriverHealth {
 }
 
 export interface Driver extends CommandHandlers {
+  /**
+   * The service of an interaction known by id alone, for backends that can tell without a service (the memory
+   * contact center). Others leave it out: the gateway's id index remembers what they created or read.
+   */
+  locate?(id: string): Promise<string | undefined>;
   health(): Promise<DriverHealth>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CommandKind, CommandOf } from '../core/command';
 import type { Dispatched } from '../core/dispatcher';
 import type { GatewayError } from '../core/errors';
+import type { InteractionIndex } from '../core/interaction-index';
 import type { Logger } from '../core/logger';
 
 /** What the request log line says about a request; filled as the request is understood. */
@@ -65,6 +66,8 @@ export type Execute = <K extends CommandKind>(command: CommandOf<K>, req: Inboun
 
 export interface InboundDeps {
   execute: Execute;
+  /** Where an interaction named by id alone lives, and Oracle's numeric aliases (DESIGN "Which service?"). */
+  index: InteractionIndex;
   logger: Logger;
   limits: { maxFields: number };
   now: () => Date;

@@ -97,7 +97,7 @@ describe('operations endpoints and request ids', () => {
   it('/readyz answers 200 with each backend', async () => {
     const res = await call(gw, '/readyz');
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: 'ready', backends: { sim: { ok: true } } });
+    expect(res.json).toEqual({ status: 'ready', backends: { sim: { ok: true } }, store: { ok: true } });
   });
 
   it('an unknown path is a 404 in JSON', async () => {

@@ -1,5 +1,7 @@
 import type { Command } from '../../src/core/command';
+import { InteractionIndex } from '../../src/core/interaction-index';
 import { silentLogger } from '../../src/core/logger';
+import { MemoryStateStore } from '../../src/store/memory.state-store';
 import type { InboundDeps, InboundRequest } from '../../src/http/wire';
 
 // Helpers for suites that call an inbound router's endpoints directly, without HTTP or a dispatcher.
@@ -11,6 +13,7 @@ export function recordingDeps(result: (command: Command) => unknown): { deps: In
     logger: silentLogger,
     now: () => new Date(),
     limits: { maxFields: 1000 },
+    index: new InteractionIndex(new MemoryStateStore({ maxEntries: 1000, maxBytes: 1 << 20 }), { ttlMs: 60_000, logger: silentLogger }),
     execute: (async (command: Command) => {
       seen.push(command);
       return { result: result(command), backend: 'sim' };

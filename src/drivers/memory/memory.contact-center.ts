@@ -105,6 +105,11 @@ export class MemoryContactCenter implements Driver {
     return this.store.list(command.service, filter).map(copyInteraction);
   }
 
+  async locate(id: string): Promise<string | undefined> {
+    this.tick();
+    return this.store.serviceOf(id);
+  }
+
   async health(): Promise<DriverHealth> {
     return { ok: true };
   }

@@ -60,6 +60,12 @@ export class InteractionStore {
     return space.liveByExternalId.get(ref.value) ?? space.stoppedByExternalId.get(ref.value);
   }
 
+  /** The service holding an id: ids are unique across services, so at most one does. */
+  serviceOf(id: string): string | undefined {
+    for (const [service, space] of this.services) if (space.byId.has(id)) return service;
+    return undefined;
+  }
+
   liveByExternalId(service: string, externalId: string): Interaction | undefined {
     return this.services.get(service)?.liveByExternalId.get(externalId);
   }

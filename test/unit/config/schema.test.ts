@@ -21,7 +21,7 @@ describe('config schema (DESIGN §6)', () => {
       expect(config.inbound.vsp.service).toBe('vsp');
       expect(config.backends).toEqual({ sim: { driver: 'memory' } });
       expect(config.routes).toEqual([{ service: '*', backend: 'sim' }]);
-      expect(config.store).toEqual({ kind: 'memory' });
+      expect(config.store).toEqual({ kind: 'memory', maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 });
       expect(config.logging).toEqual({ level: 'info', sensitiveKeys: [] });
     });
 

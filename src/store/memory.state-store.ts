@@ -1,0 +1,144 @@
+import { GatewayError } from '../core/errors';
+import type { QueueItem, StateStore } from '../core/state-store';
+
+export interface MemoryStateStoreOptions {
+  /** Keys held at most; past it (after dropping expired ones) writes of new keys are refused as try-again. */
+  maxEntries: number;
+  /** Bytes of keys and values held at most (UTF-16 length as an estimate), with the same refusal. */
+  maxBytes: number;
+  now?: () => number;
+}
+
+export const DEFAULT_MEMORY_STATE_LIMITS = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 } as const;
+
+interface Entry {
+  value: string;
+  /** Epoch ms; Infinity for keys without a TTL. */
+  expiresAt: number;
+}
+
+/**
+ * One process's state. Bounded by entries and bytes, as every buffer of the gateway is: a flood of retried creates
+ * gets "try again", it never grows the heap without end. Expired keys are dropped lazily on read and swept when
+ * the store fills, so no timer keeps the process alive.
+ */
+export class MemoryStateStore implements StateStore {
+  readonly kind = 'memory';
+  private readonly entries = new Map<string, Entry>();
+  private readonly queues = new Map<string, Map<string, string>>();
+  private bytes = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MemoryStateStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.live(key)?.value;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.write(key, value, ttlMs);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.write(key, value, ttlMs);
+    return true;
+  }
+
+  async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.write(key, value, ttlMs);
+    return true;
+  }
+
+  async delete(key: string, expected?: string): Promise<boolean> {
+    const entry = this.live(key);
+    if (!entry || (expected !== undefined && entry.value !== expected)) return false;
+    this.remove(key, entry);
+    return true;
+  }
+
+  async increment(key: string): Promise<number> {
+    const next = Number(this.live(key)?.value ?? '0') + 1;
+    this.write(key, String(next), undefined);
+    return next;
+  }
+
+  async enqueue(queue: string, id: string, value: string, maxItems: number): Promise<boolean> {
+    let items = this.queues.get(queue);
+    if ((items?.size ?? 0) >= maxItems) return false;
+    if (items?.has(id)) return true;
+    this.reserve(id.length + value.length, 1);
+    if (!items) this.queues.set(queue, (items = new Map()));
+    items.set(id, value);
+    this.bytes += id.length + value.length;
+    return true;
+  }
+
+  async peek(queue: string, limit: number): Promise<QueueItem[]> {
+    const out: QueueItem[] = [];
+    for (const [id, value] of this.queues.get(queue) ?? []) {
+      if (out.length >= limit) break;
+      out.push({ id, value });
+    }
+    return out;
+  }
+
+  async dequeue(queue: string, id: string): Promise<boolean> {
+    const items = this.queues.get(queue);
+    const value = items?.get(id);
+    if (!items || value === undefined) return false;
+    items.delete(id);
+    this.bytes -= id.length + value.length;
+    if (items.size === 0) this.queues.delete(queue);
+    return true;
+  }
+
+  async queueLength(queue: string): Promise<number> {
+    return this.queues.get(queue)?.size ?? 0;
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    return { ok: true };
+  }
+
+  async close(): Promise<void> {}
+
+  /** The entry if present and not expired; an expired one is dropped on the way. */
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= this.now()) {
+      this.remove(key, entry);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private write(key: string, value: string, ttlMs: number | undefined): void {
+    const previous = this.entries.get(key);
+    const added = key.length + value.length - (previous ? key.length + previous.value.length : 0);
+    this.reserve(added, previous ? 0 : 1);
+    this.entries.set(key, { value, expiresAt: ttlMs === undefined ? Infinity : this.now() + ttlMs });
+    this.bytes += added;
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= key.length + entry.value.length;
+  }
+
+  /** Makes room for a write, sweeping expired keys first; refuses as try-again when the bounds are still reached. */
+  private reserve(bytes: number, keys: number): void {
+    if (this.fits(bytes, keys)) return;
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.remove(key, entry);
+    if (this.fits(bytes, keys)) return;
+    throw new GatewayError('rate_limited', 'The gateway state store is full; try again later', { retryAfterSeconds: 1 });
+  }
+
+  private fits(bytes: number, keys: number): boolean {
+    return this.entries.size + keys <= this.options.maxEntries && this.bytes + bytes <= this.options.maxBytes;
+  }
+}
