@@ -48,7 +48,7 @@ export interface CreateCommand extends Base {
   mediaType?: string;
   queue?: string;
   userData: UserData;
-  /** Dialect fields with no canonical home (VSP AccountId, Oracle ChannelTypeCd…). */
+  /** Dialect fields with no canonical home, namespaced by dialect (`oracle.ChannelTypeCd`); see Interaction.extra. */
   extra: Record<string, string>;
 }
 

@@ -23,6 +23,11 @@ export interface Interaction {
   stoppedAt?: string;
   stopReason?: { systemName?: string; description?: string };
   userData: UserData;
+  /**
+   * Dialect fields with no canonical home (Oracle ChannelTypeCd, VSP AccountId…), namespaced by the dialect that
+   * set them (`oracle.ChannelTypeCd`); shown back only by that dialect. Absent when there are none.
+   */
+  extra?: Record<string, string>;
 }
 
 /** What a create answers: every dialect needs the id, some echo the externalId. */

@@ -65,6 +65,7 @@ export class MemoryContactCenter implements Driver {
     };
     if (externalId !== undefined) interaction.externalId = externalId;
     if (command.parentInteractionId !== undefined) interaction.parentInteractionId = command.parentInteractionId;
+    if (Object.keys(command.extra).length > 0) interaction.extra = { ...command.extra };
     this.store.insert(interaction);
     return externalId === undefined ? { id } : { id, externalId };
   }
@@ -147,5 +148,6 @@ export class MemoryContactCenter implements Driver {
 function copyInteraction(interaction: Interaction): Interaction {
   const copy: Interaction = { ...interaction, userData: cloneUserData(interaction.userData) };
   if (interaction.stopReason) copy.stopReason = { ...interaction.stopReason };
+  if (interaction.extra) copy.extra = { ...interaction.extra };
   return copy;
 }
