@@ -60,3 +60,21 @@ export function userDataToObject(userData: UserData): Record<string, unknown> {
   for (const entry of userData) out[entry.key] = entry.type === 'kvlist' ? userDataToObject(entry.value) : entry.value;
   return out;
 }
+
+/** What one entry costs beyond its key and value text: the entry object and its slot in the list. */
+const ENTRY_OVERHEAD_BYTES = 48;
+
+/**
+ * A cheap estimate of the memory user data holds: key and value lengths plus a fixed cost per entry, nested lists
+ * included. Buffers the gateway keeps (the embedded contact center, idempotency records) are bounded by it.
+ */
+export function userDataBytes(userData: UserData): number {
+  let bytes = 0;
+  for (const entry of userData) {
+    bytes += ENTRY_OVERHEAD_BYTES + entry.key.length;
+    if (entry.type === 'str') bytes += entry.value.length;
+    else if (entry.type === 'int') bytes += 8;
+    else bytes += userDataBytes(entry.value);
+  }
+  return bytes;
+}

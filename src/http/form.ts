@@ -12,6 +12,9 @@ export interface FormObject {
  * Strict decoding: qs's own decoder keeps `%ZZ` as it is, which would silently store a corrupted value;
  * here invalid percent-encoding is an error. Keys are checked against prototype names as they are decoded.
  */
+/** The key qs decoded last: it decodes each pair's key just before its value, synchronously, so this names the value's field. */
+let lastKey = '';
+
 function strictDecoder(str: string, _default: unknown, _charset: string, type: 'key' | 'value'): string {
   let decoded = str;
   // Most keys and many values are plain: skip the regex and the decode for them (this runs per field).
@@ -19,12 +22,18 @@ function strictDecoder(str: string, _default: unknown, _charset: string, type: '
     try {
       decoded = decodeURIComponent(str.replace(/\+/g, ' '));
     } catch {
-      throw invalid(`Invalid percent-encoding in form ${type} "${str.slice(0, 64)}"`);
+      // The message names the field, never its value: a value may be a card number or a password.
+      const field = type === 'key' ? str : lastKey;
+      throw invalid(`Invalid percent-encoding in form ${type === 'key' ? 'key' : 'value of'} "${field.slice(0, 64)}"`, field);
     }
   }
-  if (type === 'key' && mayNamePrototype(decoded)) for (const part of decoded.split(/[[\]]+/)) if (part) assertSafeKey(part);
+  if (type === 'key') {
+    if (mayNamePrototype(decoded)) for (const part of decoded.split(/[[\]]+/)) if (part) assertSafeKey(part);
+    lastKey = decoded;
+  }
   return decoded;
 }
+
 
 const mayNamePrototype = (key: string): boolean => key.includes('__proto__') || key.includes('constructor') || key.includes('prototype');
 

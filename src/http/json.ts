@@ -1,8 +1,13 @@
+import { isUtf8 } from 'node:buffer';
 import { invalid } from '../core/errors';
 import { tooLarge } from './body';
 
-/** Parses a JSON body; malformed JSON is invalid_request, more than `maxFields` keys in all is 413. */
+/**
+ * Parses a JSON body; malformed JSON is invalid_request, more than `maxFields` keys in all is 413. RFC 8259 §8.1:
+ * JSON text is UTF-8, so bytes that are not are refused (400, as GMS forms are) rather than stored as U+FFFD.
+ */
 export function parseJson(body: Buffer | string, maxFields: number): unknown {
+  if (typeof body !== 'string' && !isUtf8(body)) throw invalid('JSON body is not valid UTF-8');
   let value: unknown;
   try {
     value = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));

@@ -1,8 +1,7 @@
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Writable } from 'node:stream';
-import type { Logger } from '../../src/core/logger';
-import { createLogger } from '../../src/observability/logger';
+import { Agent } from 'node:http';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { call, type Answer } from '../support/http-call';
+import { memoryLogger, winstonLines } from '../support/log-capture';
 
 /**
  * The operational edges every dialect shares (DESIGN §4 "Rules shared by every dialect", §8): health, request
@@ -10,76 +9,12 @@ import { startGateway, type TestGateway } from '../support/gateway';
  * line per request with its secrets kept out.
  */
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: any;
-}
-
-interface CallOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  /** A string is sent with a Content-Length; an array is sent chunked, one write per element. */
-  body?: string | string[];
-  agent?: Agent | false;
-}
-
-/** node:http, so the request goes out exactly as written (no path normalising, chosen framing). */
-function call(gw: TestGateway, path: string, options: CallOptions = {}): Promise<Answer> {
-  const { hostname, port } = new URL(gw.url);
-  const { body } = options;
-  const headers = { ...options.headers };
-  if (Array.isArray(body)) headers['transfer-encoding'] = 'chunked';
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path, method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, agent: options.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    // The server may answer 413 and stop reading while chunks are still being written.
-    req.on('error', reject);
-    if (Array.isArray(body)) {
-      for (const chunk of body) req.write(chunk);
-      req.end();
-    } else req.end(body);
-  });
-}
-
 const GMS = '/genesys/2/openmedia';
 const NEXUS = '/nexus/v3/openmedia';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const NEXUS_KEY = 'nexus-key-0123456789';
 const NEXUS_JSON = { 'content-type': 'application/json', 'x-api-key': NEXUS_KEY };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** A Logger that keeps every call, for asserting the request lines. */
-function memoryLogger(): Logger & { lines: { level: string; message: string; fields: Record<string, unknown> }[] } {
-  const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields: Record<string, unknown> = {}) => void lines.push({ level, message, fields });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/** The real winston logger writing its JSON lines into an array. */
-function winstonLines(sensitiveKeys: string[] = []): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', sensitiveKeys, stream }), lines };
-}
 
 describe('operations endpoints and request ids', () => {
   let gw: TestGateway;

@@ -10,10 +10,11 @@ import type {
 import type { Driver, DriverDeps, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
+import { userDataBytes, type UserData } from '../../core/user-data';
 import { planAgentOperation } from './agent-ops';
 import { createInteractionIdGenerator, type InteractionIdGenerator } from './interaction-id';
-import { DEFAULT_MAX_LIVE } from './memory.config';
-import { InteractionStore, type Retention } from './memory.store';
+import { DEFAULT_BYTE_LIMITS, DEFAULT_MAX_LIVE, type ByteLimits } from './memory.config';
+import { interactionBytes, InteractionStore, type Retention } from './memory.store';
 import { applyUserDataChanges, cloneUserData } from './user-data-ops';
 
 /** Interaction Server's defaults for an open media create that names none (GMS service options). */
@@ -31,6 +32,7 @@ export class MemoryContactCenter implements Driver {
     private readonly deps: DriverDeps,
     retention: Retention,
     private readonly maxLive = DEFAULT_MAX_LIVE,
+    private readonly limits: ByteLimits = DEFAULT_BYTE_LIMITS,
   ) {
     this.store = new InteractionStore(retention);
   }
@@ -44,9 +46,10 @@ export class MemoryContactCenter implements Driver {
         ref: externalId,
       });
     }
+    this.checkUserDataSize(command.userData);
     if (this.store.liveCount >= this.maxLive) {
       // Retryable on purpose: the create may succeed once some interactions are stopped.
-      throw new GatewayError('rate_limited', `The contact center holds its maximum of ${this.maxLive} live interactions`);
+      throw full(`The contact center holds its maximum of ${this.maxLive} live interactions`);
     }
     const at = now.toISOString();
     const id = this.nextId(now.getTime());
@@ -66,6 +69,7 @@ export class MemoryContactCenter implements Driver {
     if (externalId !== undefined) interaction.externalId = externalId;
     if (command.parentInteractionId !== undefined) interaction.parentInteractionId = command.parentInteractionId;
     if (Object.keys(command.extra).length > 0) interaction.extra = { ...command.extra };
+    this.reserve(interactionBytes(interaction));
     this.store.insert(interaction);
     return externalId === undefined ? { id } : { id, externalId };
   }
@@ -78,7 +82,10 @@ export class MemoryContactCenter implements Driver {
   async update(command: UpdateCommand): Promise<void> {
     this.tick();
     const interaction = this.findLive(command.service, command.ref);
-    this.store.setUserData(interaction, applyUserDataChanges(interaction.userData, command.changes));
+    const userData = applyUserDataChanges(interaction.userData, command.changes);
+    this.checkUserDataSize(userData);
+    this.reserve(userDataBytes(userData) - userDataBytes(interaction.userData));
+    this.store.setUserData(interaction, userData);
   }
 
   async stop(command: StopCommand): Promise<void> {
@@ -125,6 +132,20 @@ export class MemoryContactCenter implements Driver {
     return now;
   }
 
+  /** One interaction's user data is bounded on its own: too large is the caller's to fix (413), never retried. */
+  private checkUserDataSize(userData: UserData): void {
+    if (userDataBytes(userData) > this.limits.maxUserDataBytes) {
+      throw new GatewayError('invalid_request', `User data exceeds ${this.limits.maxUserDataBytes} bytes`, { reason: 'too_large' });
+    }
+  }
+
+  /** Room for `bytes` more within the total budget, or "try again": stops and retention free room over time. */
+  private reserve(bytes: number): void {
+    if (bytes > 0 && !this.store.makeRoom(bytes, this.limits.maxBytes)) {
+      throw full(`The contact center holds its maximum of ${this.limits.maxBytes} bytes`);
+    }
+  }
+
   private find(service: string, ref: InteractionRef): Interaction {
     const interaction = this.store.find(service, ref);
     if (interaction) return interaction;
@@ -144,6 +165,12 @@ export class MemoryContactCenter implements Driver {
     return interaction;
   }
 }
+
+/** A client told to come back later should not come back at once: a stop or an eviction takes a while. */
+const FULL_RETRY_AFTER_SECONDS = 5;
+
+const full = (message: string): GatewayError =>
+  new GatewayError('rate_limited', message, { retryAfterSeconds: FULL_RETRY_AFTER_SECONDS });
 
 function copyInteraction(interaction: Interaction): Interaction {
   const copy: Interaction = { ...interaction, userData: cloneUserData(interaction.userData) };

@@ -1,6 +1,6 @@
 import type { InteractionRef } from '../../core/command';
 import type { Interaction } from '../../core/interaction';
-import type { UserData } from '../../core/user-data';
+import { userDataBytes, type UserData } from '../../core/user-data';
 import { StoppedQueue } from './stopped-queue';
 
 export interface Retention {
@@ -26,6 +26,16 @@ export interface ListFilter {
 
 type ById = Map<string, Interaction>;
 
+/** An interaction's own fields, ids, timestamps and index slots, beyond its user data. */
+const INTERACTION_OVERHEAD_BYTES = 512;
+
+/** The estimated memory an interaction holds (DESIGN §3 user data, plus a fixed record cost). */
+export function interactionBytes(interaction: Interaction): number {
+  let bytes = INTERACTION_OVERHEAD_BYTES + (interaction.externalId?.length ?? 0) + userDataBytes(interaction.userData);
+  if (interaction.extra) for (const key in interaction.extra) bytes += key.length + interaction.extra[key]!.length;
+  return bytes;
+}
+
 /**
  * One service's interactions. Every lookup goes through the service first, so one tenant never sees another's
  * ids, and an interaction sits in one id map only.
@@ -47,6 +57,7 @@ interface ServiceSpace {
  */
 export class InteractionStore {
   private live = 0;
+  private held = 0;
   private readonly services = new Map<string, ServiceSpace>();
   private readonly stopped = new StoppedQueue<Interaction>();
 
@@ -75,9 +86,28 @@ export class InteractionStore {
     return this.live;
   }
 
+  /** Estimated bytes of every interaction held, live and retained stopped ones. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /**
+   * Makes room for `bytes` more within `maxBytes` by forgetting the oldest stopped interactions early: retention
+   * is a bound, not a promise, and live interactions matter more. False when live ones alone leave no room.
+   */
+  makeRoom(bytes: number, maxBytes: number): boolean {
+    while (this.held + bytes > maxBytes) {
+      const interaction = this.stopped.shift();
+      if (!interaction) return false;
+      this.forget(interaction);
+    }
+    return true;
+  }
+
   /** Adds a live interaction; the caller has checked that its externalId is free. */
   insert(interaction: Interaction): void {
     this.live++;
+    this.held += interactionBytes(interaction);
     const space = this.spaceOf(interaction.service);
     space.byId.set(interaction.id, interaction);
     if (interaction.externalId !== undefined) space.liveByExternalId.set(interaction.externalId, interaction);
@@ -85,6 +115,7 @@ export class InteractionStore {
   }
 
   setUserData(interaction: Interaction, userData: UserData): void {
+    this.held += userDataBytes(userData) - userDataBytes(interaction.userData);
     interaction.userData = userData;
   }
 
@@ -150,6 +181,7 @@ export class InteractionStore {
   private forget(interaction: Interaction): void {
     const space = this.services.get(interaction.service);
     if (!space) return;
+    this.held -= interactionBytes(interaction);
     space.byId.delete(interaction.id);
     if (interaction.externalId !== undefined && space.stoppedByExternalId.get(interaction.externalId) === interaction) {
       space.stoppedByExternalId.delete(interaction.externalId);
