@@ -155,5 +155,7 @@ function startupWarnings(config: GatewayConfig): string[] {
   const warnings: string[] = [];
   const { nexus } = config.inbound;
   if (nexus.enabled && !nexus.apiKeys) warnings.push('inbound.nexus has no apiKeys: any non-empty x-api-key is accepted');
+  const { oracle } = config.inbound;
+  if (oracle.enabled && !oracle.basicAuth && !oracle.bearerTokens) warnings.push('inbound.oracle has no basicAuth or bearerTokens: it is open to anyone');
   return warnings;
 }

@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/schema';
 import type { InboundDefinition } from '../http/wire';
 import { gmsInbound } from './gms/gms.router';
 import { nexusInbound } from './nexus/nexus.router';
+import { oracleInbound } from './oracle/oracle.router';
 
 type InboundConfigs = GatewayConfig['inbound'];
 
@@ -9,4 +10,5 @@ type InboundConfigs = GatewayConfig['inbound'];
 export const inboundRegistry: { [K in keyof InboundConfigs]?: InboundDefinition<InboundConfigs[K]> } = {
   gms: gmsInbound,
   nexus: nexusInbound,
+  oracle: oracleInbound,
 };

@@ -1,0 +1,96 @@
+import type { CommandContext, InteractionRef } from '../../core/command';
+import { GatewayError } from '../../core/errors';
+import type { Interaction } from '../../core/interaction';
+import type { InboundDeps, InboundRequest } from '../../http/wire';
+import { createOracleAuth, type OracleCaller } from './oracle.auth';
+import type { OracleInboundConfig } from './oracle.config';
+import { renderItem } from './oracle.mapper';
+import { interactionNotFound, parseInteractionId } from './oracle.wire';
+
+export const ORACLE_DIALECT = 'oracle';
+export const ORACLE_BASE_PATH = '/crmRestApi/resources/11.13.18.05/interactions';
+
+/** An interaction named by its InteractionId, found, and open to the caller. */
+export interface Located {
+  interactionId: number;
+  service: string;
+  ref: InteractionRef;
+  context: CommandContext;
+}
+
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * What every Oracle endpoint needs around its command: the caller, the interaction an InteractionId stands for
+ * (alias → canonical id → service, DESIGN "Which service?") and the item as the dialect shows it.
+ */
+export class OracleAccess {
+  private readonly authenticate: (authorization: string | undefined) => OracleCaller;
+
+  constructor(
+    private readonly deps: InboundDeps,
+    private readonly config: OracleInboundConfig,
+  ) {
+    this.authenticate = createOracleAuth(config);
+  }
+
+  /** Checks the credential and answers the command context; facts are recorded for the log line. */
+  begin(req: InboundRequest): { caller: OracleCaller; context: CommandContext } {
+    const caller = this.authenticate(req.headers.authorization);
+    if (caller.client !== undefined) req.facts.client = caller.client;
+    const context: CommandContext = { requestId: req.requestId, dialect: ORACLE_DIALECT, receivedAt: req.receivedAt, deadline: req.deadline };
+    if (caller.client !== undefined) context.client = caller.client;
+    return { caller, context };
+  }
+
+  /** The service creates land in, when the caller may use it. */
+  createService(caller: OracleCaller): string {
+    const { service } = this.config;
+    if (!caller.mayUse(service)) throw new GatewayError('forbidden', `Not allowed to create interactions in service ${service}`);
+    return service;
+  }
+
+  /**
+   * The interaction `{InteractionId}` names. One outside the caller's scope is not found, exactly as one that
+   * does not exist: a scoped credential must not learn what other tenants hold.
+   */
+  async locate(req: InboundRequest): Promise<Located> {
+    const { caller, context } = this.begin(req);
+    const interactionId = parseInteractionId(req.params.InteractionId!);
+    const id = await this.deps.index.idOfNumericAlias(interactionId);
+    if (id === undefined) throw interactionNotFound(interactionId);
+    const service = (await this.deps.index.locate(id))?.service ?? this.config.service;
+    if (!caller.mayUse(service)) throw interactionNotFound(interactionId);
+    return { interactionId, service, ref: { by: 'id', value: id }, context };
+  }
+
+  async get(where: Pick<Located, 'service' | 'ref' | 'context'>, req: InboundRequest): Promise<Interaction> {
+    const { result } = await this.deps.execute({ kind: 'get', service: where.service, context: where.context, ref: where.ref }, req);
+    return result;
+  }
+
+  /** Reads a located interaction; a closed one refuses change (409), as PATCH of a closed interaction does. */
+  async getOpen(where: Located, req: InboundRequest): Promise<Interaction> {
+    const interaction = await this.get(where, req);
+    if (interaction.state === 'stopped') {
+      throw new GatewayError('conflict', `Interaction ${where.interactionId} is closed`, { subject: 'interaction', ref: String(where.interactionId) });
+    }
+    return interaction;
+  }
+
+  /** The item, its InteractionId kept in the id index as this dialect shows it. */
+  async item(interaction: Interaction, req: InboundRequest): Promise<Record<string, unknown>> {
+    const interactionId = await this.deps.index.numericAliasOf(interaction.id);
+    const parent = interaction.parentInteractionId;
+    const parentInteractionId = parent === undefined ? interactionId : await this.deps.index.numericAliasOf(parent);
+    return renderItem(interaction, { interactionId, parentInteractionId, href: `${baseUrlOf(req)}/${interactionId}` });
+  }
+}
+
+/** Links are absolute, as Oracle's are, when the Host header is a plain host; otherwise relative to the server. */
+function baseUrlOf(req: InboundRequest): string {
+  const host = req.headers.host;
+  if (typeof host !== 'string' || !HOST.test(host)) return ORACLE_BASE_PATH;
+  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return `${scheme}://${host}${ORACLE_BASE_PATH}`;
+}

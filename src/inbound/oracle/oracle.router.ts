@@ -1,0 +1,142 @@
+import type { UserDataChange } from '../../core/command';
+import { GatewayError, invalid } from '../../core/errors';
+import type { Interaction } from '../../core/interaction';
+import { entryFromValue } from '../../core/user-data';
+import { mimeOf, parseJson } from '../../http/json';
+import type { Endpoint, HttpMethod, InboundDefinition, InboundRequest, OutboundResponse } from '../../http/wire';
+import { ORACLE_BASE_PATH, ORACLE_DIALECT, OracleAccess, type Located } from './oracle.access';
+import { challengeOf } from './oracle.auth';
+import type { OracleInboundConfig } from './oracle.config';
+import { renderOracleError } from './oracle.errors';
+import { renderCollection, renderRow, toCreateCommand, userDataFromRows } from './oracle.mapper';
+import { createRequestSchema, dataRowSchema, parseOracleRequest, patchRequestSchema, rowPatchSchema, STATUS_CLOSED } from './oracle.schema';
+import { originalSystemReferenceOf, pageOf, parseQueryString } from './oracle.wire';
+import { upsertCreate } from './oracle.upsert';
+
+const ITEM_TYPE = 'application/vnd.oracle.adf.resourceitem+json';
+const COLLECTION_TYPE = 'application/vnd.oracle.adf.resourcecollection+json';
+/** The media types the spec's POST accepts (Supported Media Types). */
+const JSON_TYPES = new Set(['application/json', ITEM_TYPE]);
+
+const item = (status: number, body: unknown): OutboundResponse => ({ status, contentType: ITEM_TYPE, body: JSON.stringify(body) });
+const collection = (body: unknown): OutboundResponse => ({ status: 200, contentType: COLLECTION_TYPE, body: JSON.stringify(body) });
+
+export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
+  name: ORACLE_DIALECT,
+  create(deps, config) {
+    const access = new OracleAccess(deps, config);
+    const challenge = challengeOf(config);
+
+    /** A non-empty body must be one of the spec's JSON types; an empty one is `{}`. */
+    const jsonBody = (req: InboundRequest): unknown => {
+      if (req.body.length === 0) return {};
+      if (!JSON_TYPES.has(mimeOf(req.headers['content-type']))) throw invalid(`Content-Type must be application/json or ${ITEM_TYPE}`, 'Content-Type');
+      return parseJson(req.body, deps.limits.maxFields);
+    };
+
+    const update = async (where: Located, changes: UserDataChange[], req: InboundRequest): Promise<void> => {
+      await deps.execute({ kind: 'update', service: where.service, context: where.context, ref: where.ref, changes }, req);
+    };
+
+    /** The row `{DataKey}` of an open interaction, for PATCH and DELETE: absent → 404. */
+    const openRow = async (where: Located, req: InboundRequest): Promise<string> => {
+      const key = req.params.DataKey!;
+      const interaction = await access.getOpen(where, req);
+      if (!interaction.userData.some((e) => e.key === key)) throw rowNotFound(where, key);
+      return key;
+    };
+
+    const endpoint = (method: HttpMethod, path: string, handle: Endpoint['handle']): Endpoint => ({ method, path, handle });
+    const CHILD = '/:InteractionId/child/InteractionData';
+
+    return {
+      dialect: ORACLE_DIALECT,
+      basePath: ORACLE_BASE_PATH,
+      endpoints: [
+        endpoint('POST', '', async (req) => {
+          const { caller, context } = access.begin(req);
+          const service = access.createService(caller);
+          const body = parseOracleRequest(createRequestSchema, jsonBody(req));
+          const command = toCreateCommand(body, service, context);
+          const upsert = String(req.headers['upsert-mode'] ?? '').toLowerCase() === 'true';
+          const { interaction, created } = await upsertCreate(deps, access, command, upsert, req);
+          return item(created ? 201 : 200, await access.item(interaction, req));
+        }),
+        endpoint('GET', '', async (req) => {
+          const { caller, context } = access.begin(req);
+          const params = parseQueryString(req.query);
+          const page = pageOf(params);
+          const q = params.get('q');
+          const service = access.createService(caller);
+          let found: Interaction[];
+          if (q === undefined) {
+            found = (await deps.execute({ kind: 'list', service, context }, req)).result;
+          } else {
+            const ref = { by: 'externalId' as const, value: originalSystemReferenceOf(q) };
+            found = await access.get({ service, ref, context }, req).then(
+              (interaction) => [interaction],
+              (err: unknown) => (err instanceof GatewayError && err.code === 'not_found' && err.details.subject !== 'service' ? [] : Promise.reject(err)),
+            );
+          }
+          // Only the page shown is aliased: a listing must not draw numbers for interactions nobody sees.
+          const shown = await Promise.all(found.slice(page.offset, page.offset + page.limit).map((i) => access.item(i, req)));
+          return collection(renderCollection(shown, page, found.length));
+        }),
+        endpoint('GET', '/:InteractionId', async (req) => {
+          const where = await access.locate(req);
+          return item(200, await access.item(await access.get(where, req), req));
+        }),
+        endpoint('PATCH', '/:InteractionId', async (req) => {
+          const where = await access.locate(req);
+          const body = parseOracleRequest(patchRequestSchema, jsonBody(req));
+          const rows = userDataFromRows(body.InteractionData ?? []);
+          await access.getOpen(where, req);
+          if (rows.length > 0) await update(where, [{ op: 'upsert', entries: rows }], req);
+          if (body.StatusCd === STATUS_CLOSED || body.EndTime) {
+            await deps.execute({ kind: 'stop', service: where.service, context: where.context, ref: where.ref }, req);
+          }
+          return item(200, await access.item(await access.get(where, req), req));
+        }),
+        endpoint('GET', CHILD, async (req) => {
+          const where = await access.locate(req);
+          const page = pageOf(parseQueryString(req.query));
+          const interaction = await access.get(where, req);
+          const rows = interaction.userData.slice(page.offset, page.offset + page.limit).map((e) => renderRow(e, where.interactionId));
+          return collection(renderCollection(rows, page, interaction.userData.length));
+        }),
+        endpoint('POST', CHILD, async (req) => {
+          const where = await access.locate(req);
+          const [entry] = userDataFromRows([parseOracleRequest(dataRowSchema, jsonBody(req))]);
+          // A row posted for a key already present replaces it: the memory contact center's lenient `add`.
+          await update(where, [{ op: 'add', entries: [entry!] }], req);
+          return item(201, renderRow(entry!, where.interactionId));
+        }),
+        endpoint('GET', `${CHILD}/:DataKey`, async (req) => {
+          const where = await access.locate(req);
+          const key = req.params.DataKey!;
+          const entry = (await access.get(where, req)).userData.filter((e) => e.key === key).pop();
+          if (!entry) throw rowNotFound(where, key);
+          return item(200, renderRow(entry, where.interactionId));
+        }),
+        endpoint('PATCH', `${CHILD}/:DataKey`, async (req) => {
+          const where = await access.locate(req);
+          const body = parseOracleRequest(rowPatchSchema, jsonBody(req));
+          const key = await openRow(where, req);
+          const entry = entryFromValue(key, body.DataValue);
+          await update(where, [{ op: 'upsert', entries: [entry] }], req);
+          return item(200, renderRow(entry, where.interactionId));
+        }),
+        endpoint('DELETE', `${CHILD}/:DataKey`, async (req) => {
+          const where = await access.locate(req);
+          const key = await openRow(where, req);
+          await update(where, [{ op: 'delete', keys: [key] }], req);
+          return { status: 204 };
+        }),
+      ],
+      renderError: (err) => renderOracleError(err, challenge),
+    };
+  },
+};
+
+const rowNotFound = (where: Located, key: string): GatewayError =>
+  new GatewayError('not_found', `Interaction ${where.interactionId} has no InteractionData row ${key}`, { subject: 'interaction', ref: key });
