@@ -1,4 +1,5 @@
 import type { CommandKind, CommandOf, CreateCommand, ResultOf } from './command';
+import { assertValidCommand } from './command-rules';
 import type { Driver } from './driver';
 import { GatewayError } from './errors';
 import { compilePattern, type NameMatcher } from './pattern';
@@ -57,6 +58,7 @@ export class Dispatcher {
   /** Runs a command; a caller that already resolved the route (to log its backend) passes it in. */
   async dispatch<K extends CommandKind>(command: CommandOf<K>, route: Route = this.route(command.service)): Promise<Dispatched<K>> {
     const { backend, driver } = route;
+    assertValidCommand(command);
     const handler = driver[command.kind] as ((c: CommandOf<K>) => Promise<ResultOf<K>>) | undefined;
     if (!handler) {
       throw new GatewayError('unsupported', `Operation ${command.kind} is not supported for service ${command.service}`);

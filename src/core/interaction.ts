@@ -28,6 +28,17 @@ export interface Interaction {
    * set them (`oracle.ChannelTypeCd`); shown back only by that dialect. Absent when there are none.
    */
   extra?: Record<string, string>;
+  /**
+   * Interaction Server's bookkeeping, as GMS shows it (spec, Get response: interactionTenantId,
+   * interactionSubmittedBy, interactionSubmitSeq, interactionMovedToQueueAt, interactionPlaceInQueueSeq). Kept by
+   * the memory backend and passed through by the gms driver; other backends have none.
+   */
+  tenantId?: number;
+  submittedBy?: string;
+  submitSeq?: string;
+  /** When the interaction entered its present queue; placedInQueueAt is its latest placement there. */
+  movedToQueueAt?: string;
+  placeInQueueSeq?: string;
 }
 
 /** What a create answers: every dialect needs the id, some echo the externalId. */

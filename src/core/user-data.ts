@@ -1,4 +1,5 @@
 import { invalid } from './errors';
+import { hasKeyOrder, markOrdered, orderedKeys, setOrdered } from './key-order';
 
 /**
  * User data is an ordered list of typed entries, as Interaction Server keeps it: duplicate keys are legal
@@ -20,13 +21,14 @@ export function assertSafeKey(key: string): void {
 }
 
 /**
- * A wire object (JSON or a parsed form) to user data. Strings stay strings, integers become `int`,
- * booleans and non-integer numbers keep their string form, objects become `kvlist` (depth ≤ 5);
- * `null` and arrays are rejected naming the key.
+ * A wire object (JSON or a parsed form) to user data, in the order the client sent its keys. Strings stay strings,
+ * integers become `int`, an integer past 2^53 (a `bigint` from the exact JSON reader) keeps its exact decimal
+ * string, booleans and non-integer numbers keep their string form, objects become `kvlist` (depth ≤ 5); `null` and
+ * arrays are rejected naming the key.
  */
 export function userDataFromObject(obj: Record<string, unknown>, path = '', depth = 1): UserData {
   const out: UserData = [];
-  for (const key of Object.keys(obj)) {
+  for (const key of orderedKeys(obj)) {
     assertSafeKey(key);
     out.push(entryFromValue(key, obj[key], path === '' ? key : `${path}.${key}`, depth));
   }
@@ -42,6 +44,7 @@ export function entryFromValue(key: string, value: unknown, path = key, depth = 
       if (!Number.isFinite(value)) throw invalid(`User-data key "${path}" must be a finite number`, path);
       return { key, type: 'str', value: String(value) };
     case 'boolean':
+    case 'bigint':
       return { key, type: 'str', value: String(value) };
     case 'object': {
       if (value === null) throw invalid(`User-data key "${path}" must not be null`, path);
@@ -54,10 +57,20 @@ export function entryFromValue(key: string, value: unknown, path = key, depth = 
   }
 }
 
-/** User data as a JSON object: with duplicate keys the last entry wins. Null-prototype, so no key is special. */
+/**
+ * User data as a JSON object: with duplicate keys the last entry wins, at the first one's place. Null-prototype, so
+ * no key is special. Where an integer-like key would reorder it, the object (and every object above it) carries
+ * its order for the ordered JSON writer.
+ */
 export function userDataToObject(userData: UserData): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  for (const entry of userData) out[entry.key] = entry.type === 'kvlist' ? userDataToObject(entry.value) : entry.value;
+  let nestedOrder = false;
+  for (const entry of userData) {
+    const value = entry.type === 'kvlist' ? userDataToObject(entry.value) : entry.value;
+    if (entry.type === 'kvlist' && hasKeyOrder(value as object)) nestedOrder = true;
+    setOrdered(out, entry.key, value);
+  }
+  if (nestedOrder) markOrdered(out);
   return out;
 }
 

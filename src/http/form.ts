@@ -1,72 +1,83 @@
-import qs from 'qs';
-import { GatewayError, invalid } from '../core/errors';
+import { invalid } from '../core/errors';
+import { setOrdered } from '../core/key-order';
 import { assertSafeKey, MAX_USER_DATA_DEPTH } from '../core/user-data';
 import { tooLarge } from './body';
+import { namePath } from './form-name';
 
 export type FormValue = string | FormObject;
 export interface FormObject {
   [key: string]: FormValue;
 }
 
-/**
- * Strict decoding: qs's own decoder keeps `%ZZ` as it is, which would silently store a corrupted value;
- * here invalid percent-encoding is an error. Keys are checked against prototype names as they are decoded.
- */
-/** The key qs decoded last: it decodes each pair's key just before its value, synchronously, so this names the value's field. */
-let lastKey = '';
+/** How the body's bytes and its %XX escapes are read: UTF-8, or ISO-8859-1 for legacy Java clients. */
+export type FormCharset = 'utf-8' | 'latin1';
 
-function strictDecoder(str: string, _default: unknown, _charset: string, type: 'key' | 'value'): string {
-  let decoded = str;
-  // Most keys and many values are plain: skip the regex and the decode for them (this runs per field).
-  if (str.includes('%') || str.includes('+')) {
-    try {
-      decoded = decodeURIComponent(str.replace(/\+/g, ' '));
-    } catch {
-      // The message names the field, never its value: a value may be a card number or a password.
-      const field = type === 'key' ? str : lastKey;
-      throw invalid(`Invalid percent-encoding in form ${type === 'key' ? 'key' : 'value of'} "${field.slice(0, 64)}"`, field);
-    }
-  }
-  if (type === 'key') {
-    if (mayNamePrototype(decoded)) for (const part of decoded.split(/[[\]]+/)) if (part) assertSafeKey(part);
-    lastKey = decoded;
-  }
-  return decoded;
-}
-
-
-const mayNamePrototype = (key: string): boolean => key.includes('__proto__') || key.includes('constructor') || key.includes('prototype');
+const LATIN1_ESCAPE = /%([0-9a-fA-F]{2})|%/g;
 
 /**
- * Parses an application/x-www-form-urlencoded body: `a[b][c]=v` nests (depth ≤ 5), a repeated key keeps its
- * last value, more than `maxFields` parameters is 413, and every object has a null prototype.
+ * Strict decoding of one name or value: invalid percent-encoding (`%ZZ`, or bytes that are not UTF-8) is an
+ * error rather than a silently corrupted value. The message names the field, never a value: a value may be a card
+ * number or a password. `field` is the raw name for a name, the decoded name for its value.
  */
-export function parseForm(body: string, maxFields: number): FormObject {
-  if (body === '') return Object.create(null) as FormObject;
+function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field = str): string {
+  // Most names and many values are plain: skip the regex and the decode for them (this runs per field).
+  if (!str.includes('%') && !str.includes('+')) return str;
+  const spaced = str.replace(/\+/g, ' ');
   try {
-    return qs.parse(body, {
-      decoder: strictDecoder as qs.IParseOptions['decoder'],
-      depth: MAX_USER_DATA_DEPTH,
-      strictDepth: true,
-      parameterLimit: maxFields,
-      throwOnLimitExceeded: true,
-      parseArrays: false,
-      allowDots: false,
-      plainObjects: true,
-      allowPrototypes: true,
-      duplicates: 'last',
-    }) as FormObject;
-  } catch (err) {
-    if (err instanceof GatewayError) throw err;
-    if (err instanceof RangeError && /parameter limit/i.test(err.message)) {
-      throw tooLarge(`More than ${maxFields} form fields`);
-    }
-    if (err instanceof RangeError && /depth/i.test(err.message)) {
-      throw invalid(`Form keys nest deeper than ${MAX_USER_DATA_DEPTH}`);
-    }
-    throw invalid('Malformed form body');
+    if (charset === 'utf-8') return decodeURIComponent(spaced);
+    return spaced.replace(LATIN1_ESCAPE, (escape, hex: string | undefined) => {
+      if (hex === undefined) throw new URIError(escape);
+      return String.fromCharCode(parseInt(hex, 16));
+    });
+  } catch {
+    throw invalid(`Invalid percent-encoding in form ${type === 'name' ? 'key' : 'value of'} "${field.slice(0, 64)}"`, field);
   }
 }
+
+/**
+ * Parses an application/x-www-form-urlencoded body as a servlet container reads its parameters, then reads each
+ * parameter name's brackets (form-name.ts): `a[b][c]=v` nests (depth ≤ 5), `userData[a]b]` is the key `a]b`. A
+ * repeated name keeps its last value, more than `maxFields` parameters is 413, every object has a null prototype
+ * and keeps the order its keys were sent in.
+ */
+export function parseForm(body: string, maxFields: number, charset: FormCharset = 'utf-8'): FormObject {
+  const root = Object.create(null) as FormObject;
+  if (body === '') return root;
+  let fields = 0;
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    if (++fields > maxFields) throw tooLarge(`More than ${maxFields} form fields`);
+    const eq = pair.indexOf('=');
+    const name = decodePart(eq === -1 ? pair : pair.slice(0, eq), 'name', charset);
+    const value = eq === -1 ? '' : decodePart(pair.slice(eq + 1), 'value', charset, name);
+    assign(root, namePath(name), value, name);
+  }
+  return root;
+}
+
+function assign(root: FormObject, path: string[], value: string, name: string): void {
+  if (path.length > MAX_USER_DATA_DEPTH + 1) throw invalid(`Form keys nest deeper than ${MAX_USER_DATA_DEPTH}`, name);
+  let target = root;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    assertSafeKey(key);
+    if (i === path.length - 1) {
+      if (typeof target[key] === 'object') throw conflict(name);
+      setOrdered(target, key, value);
+      return;
+    }
+    let next = target[key];
+    if (next === undefined) {
+      next = Object.create(null) as FormObject;
+      setOrdered(target, key, next);
+    } else if (typeof next === 'string') throw conflict(name);
+    target = next;
+  }
+}
+
+/** A name given both a value and nested keys (`k=1&k[a]=2`): neither reading is safe to guess. */
+const conflict = (name: string) =>
+  invalid(`Parameter "${name.slice(0, 80)}" gives nested keys to a key that also has a value: a key holds either`, name);
 
 /** Serialises a flat list of form pairs as a browser would (spaces as '+'). */
 export function encodeForm(pairs: [string, string][]): string {

@@ -1,6 +1,33 @@
 import { isUtf8 } from 'node:buffer';
 import { invalid } from '../core/errors';
+import { hasKeyOrder } from '../core/key-order';
 import { tooLarge } from './body';
+import { NEEDS_EXACT_READ, parseExactJson, stringifyOrdered } from './json-exact';
+
+/** JSON text as the client wrote it: exact integers past 2^53 and the key order kept (see json-exact.ts). */
+export function readJsonText(text: string): unknown {
+  return NEEDS_EXACT_READ.test(text) ? parseExactJson(text) : JSON.parse(text);
+}
+
+/**
+ * JSON text of a value whose objects may carry a key order (user data with integer-like keys): the ordered writer
+ * when `value` or one of its direct children says so, else the native one.
+ */
+export function writeJsonText(value: unknown): string {
+  if (typeof value === 'object' && value !== null && needsOrder(value)) return stringifyOrdered(value);
+  return JSON.stringify(value);
+}
+
+const isOrdered = (v: unknown): boolean => typeof v === 'object' && v !== null && hasKeyOrder(v);
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/**
+ * Two levels below the top cover every body the gateway writes (`{status, data: {userData}}`, `{userData}`,
+ * `{changedProperties, …}`): user data marks itself when order matters anywhere below it (core/user-data).
+ */
+function needsOrder(value: object): boolean {
+  return isOrdered(value) || Object.values(value).some((child) => isOrdered(child) || (isObject(child) && Object.values(child).some(isOrdered)));
+}
 
 /**
  * Parses a JSON body; malformed JSON is invalid_request, more than `maxFields` keys in all is 413. RFC 8259 §8.1:
@@ -10,7 +37,7 @@ export function parseJson(body: Buffer | string, maxFields: number): unknown {
   if (typeof body !== 'string' && !isUtf8(body)) throw invalid('JSON body is not valid UTF-8');
   let value: unknown;
   try {
-    value = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    value = readJsonText(typeof body === 'string' ? body : body.toString('utf8'));
   } catch {
     throw invalid('Malformed JSON body');
   }

@@ -1,8 +1,5 @@
 import { invalid } from '../core/errors';
-
-// C0, DEL and C1: none belongs in an id, and C1's NEL (U+0085) is a line break to some log readers.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_CHARS_ALL = new RegExp(CONTROL_CHARS.source, 'g');
+import { isAddressable, quotable } from '../core/ids';
 
 /**
  * Decodes one path segment and applies the id rules shared by every dialect: empty, `.`, `..`, or holding
@@ -16,9 +13,7 @@ export function decodeIdSegment(raw: string, name: string): string {
   } catch {
     throw invalid(`Invalid percent-encoding in ${name}`, name);
   }
-  if (value === '' || value === '.' || value === '..' || value.includes('/') || value.includes('\\') || CONTROL_CHARS.test(value)) {
-    throw invalid(`Invalid ${name} "${value.replace(CONTROL_CHARS_ALL, '?').slice(0, 64)}"`, name);
-  }
+  if (!isAddressable(value)) throw invalid(`Invalid ${name} "${quotable(value)}"`, name);
   return value;
 }
 

@@ -371,6 +371,11 @@ describe('chain: Nexus client → front gateway (gms driver) → back gateway (G
         interactionIsHeld: false,
         interactionIsLocked: false,
         interactionIsOnline: false,
+        interactionTenantId: 1,
+        interactionSubmittedBy: 'openmedia-gateway:gms',
+        interactionSubmitSeq: expect.stringMatching(/^\d+$/),
+        interactionMovedToQueueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        interactionPlaceInQueueSeq: expect.stringMatching(/^\d+$/),
         // GMS forms carry strings only: the Nexus int 3 crosses the GMS wire as "3" and is a str upstream.
         interactionUserData: [
           { key: 'ExternalId', type: 'str', value: externalId },
@@ -437,8 +442,8 @@ describe('chain: Nexus client → front gateway (gms driver) → back gateway (G
   });
 
   it('a user-data key GMS cannot carry is a Nexus 400 at the front, before any upstream call', async () => {
-    const res = await nexus('POST', `/orders-${tag}/interactions`, { userData: { 'a[b]': 'v' } });
-    expect(res).toMatchObject({ status: 400, json: { status: { code: 400, message: expect.stringContaining('a[b]') } } });
+    const res = await nexus('POST', `/orders-${tag}/interactions`, { userData: { 'a][b': 'v' } });
+    expect(res).toMatchObject({ status: 400, json: { status: { code: 400, message: expect.stringContaining('a][b') } } });
   });
 
   it('with the back stopped, the front answers 503 quickly', async () => {

@@ -1,8 +1,10 @@
 import type { CreateCommand, InteractionRef } from '../../core/command';
+import { EXTERNAL_ID_USER_DATA_KEY as EXTERNAL_ID_KEY } from '../../core/command-rules';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction, InteractionState } from '../../core/interaction';
 import type { UserData, UserDataEntry } from '../../core/user-data';
-import { EXTERNAL_ID_KEY, gmsAnswerSchema, gmsCreatedSchema, gmsPropertiesAnswerSchema, type GmsUserDataEntry } from './gms.schema';
+import type { z } from 'zod';
+import { gmsAnswerSchema, gmsCreatedSchema, gmsPropertiesAnswerSchema, type GmsUserDataEntry } from './gms.schema';
 
 /**
  * GMS answers → canonical results and errors (specs/gms-openmedia.md, DESIGN §4 gms): a JSON envelope whose
@@ -109,7 +111,18 @@ export function toInteraction(answer: Record<string, unknown>, status: number, s
   if (externalId !== undefined) interaction.externalId = externalId;
   if (p.interactionQueue !== undefined && p.interactionQueue !== '') interaction.queue = p.interactionQueue;
   if (p.interactionPlacedInQueueAt !== undefined) interaction.placedInQueueAt = p.interactionPlacedInQueueAt;
+  passBookkeepingThrough(p, interaction);
   return interaction;
+}
+
+/** Interaction Server's bookkeeping has no canonical meaning; GMS clients see the upstream's own values. */
+function passBookkeepingThrough(p: z.output<typeof gmsPropertiesAnswerSchema>['interactionProperties'], interaction: Interaction): void {
+  const tenantId = typeof p.interactionTenantId === 'string' && /^\d{1,15}$/.test(p.interactionTenantId) ? Number(p.interactionTenantId) : p.interactionTenantId;
+  if (typeof tenantId === 'number') interaction.tenantId = tenantId;
+  if (p.interactionSubmittedBy !== undefined) interaction.submittedBy = p.interactionSubmittedBy;
+  if (p.interactionSubmitSeq !== undefined) interaction.submitSeq = String(p.interactionSubmitSeq);
+  if (p.interactionMovedToQueueAt !== undefined) interaction.movedToQueueAt = p.interactionMovedToQueueAt;
+  if (p.interactionPlaceInQueueSeq !== undefined) interaction.placeInQueueSeq = String(p.interactionPlaceInQueueSeq);
 }
 
 /**
@@ -135,6 +148,7 @@ function toUserData(entries: GmsUserDataEntry[]): UserData {
   return entries.map((e): UserDataEntry => {
     if (Array.isArray(e.value)) return { key: e.key, type: 'kvlist', value: toUserData(e.value) };
     if (e.type === 'int') {
+      // An integer past 2^53 (a bigint, or digits) stays its exact decimal string.
       const n = typeof e.value === 'number' ? e.value : /^-?\d+$/.test(String(e.value)) ? Number(e.value) : NaN;
       if (Number.isSafeInteger(n)) return { key: e.key, type: 'int', value: n };
     }

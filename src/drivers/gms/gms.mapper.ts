@@ -1,9 +1,10 @@
 import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
+import { assertValidCommand } from '../../core/command-rules';
 import { invalid } from '../../core/errors';
 import { assertSafeKey, type UserData, type UserDataEntry } from '../../core/user-data';
+import { formName } from '../../http/form-name';
 import { encodeSegment } from '../../http/path';
 import type { GmsDriverConfig } from './gms.config';
-import { EXTERNAL_ID_KEY } from './gms.schema';
 
 /**
  * Canonical commands → the GMS open media wire (specs/gms-openmedia.md, DESIGN §4 gms): every call is a form POST
@@ -25,16 +26,16 @@ const interactionPath = (service: string, ref: InteractionRef, action: string): 
 const refPairs = (ref: InteractionRef): Pairs => (ref.by === 'externalId' ? [['searchByExternalId', 'true']] : []);
 
 /**
- * A user-data key becomes a bracketed form key. Brackets inside a key would change its nesting on the other side
- * (`a]b` is cut to `a`), and an empty key turns into an array index, so neither can be sent faithfully.
+ * The form name of a user-data entry at `keys` below `head`: only a name that GMS reads back as exactly that key
+ * path can be sent (http/form-name.ts: a key may hold brackets when it cannot be read as nested groups; keys inside
+ * a kvlist cannot; an empty or all-digit nested key would read as an array).
  */
-function formKey(key: string, path: string): string {
-  if (key === '' || /[[\]]/.test(key)) throw invalid(`User-data key "${path}" cannot be sent to GMS: empty or holding brackets`, path);
-  // GMS keeps the externalId as the top-level user-data key ExternalId (spec, Create): writing that key would
-  // change or remove the interaction's externalId behind the caller's back (DESIGN §4: never sent as user data).
-  if (key === EXTERNAL_ID_KEY && path === key) throw invalid(`User-data key "${key}" is reserved by GMS for the externalId`, key);
-  assertSafeKey(key);
-  return `[${key}]`;
+function formKey(head: string, keys: readonly string[]): string {
+  keys.forEach(assertSafeKey);
+  const name = formName(head, keys);
+  const at = keys.join('.');
+  if (name === undefined) throw invalid(`User-data key "${at}" cannot be sent to GMS: its form name would read back as another key`, at);
+  return name;
 }
 
 /**
@@ -42,15 +43,16 @@ function formKey(key: string, path: string): string {
  * GMS form parser keeps, and how most dialects render user data, DESIGN §3). GMS forms carry strings only: an int
  * is sent as its decimal string and reads back as `str`. An empty kvlist has no form spelling at all.
  */
-function userDataPairs(prefix: string, userData: UserData, pairs: Pairs, path = ''): Pairs {
+function userDataPairs(head: string, userData: UserData, pairs: Pairs, path: string[] = []): Pairs {
   const last = new Map<string, UserDataEntry>();
   for (const entry of userData) last.set(entry.key, entry);
   for (const [key, entry] of last) {
-    const at = path === '' ? key : `${path}.${key}`;
-    const name = prefix + formKey(key, at);
-    if (entry.type !== 'kvlist') pairs.push([name, String(entry.value)]);
-    else if (entry.value.length === 0) throw invalid(`User-data key "${at}" is an empty kvlist, which GMS forms cannot carry`, at);
-    else userDataPairs(name, entry.value, pairs, at);
+    const keys = [...path, key];
+    if (entry.type === 'kvlist' && entry.value.length === 0) {
+      throw invalid(`User-data key "${keys.join('.')}" is an empty kvlist, which GMS forms cannot carry`, keys.join('.'));
+    }
+    if (entry.type === 'kvlist') userDataPairs(head, entry.value, pairs, keys);
+    else pairs.push([formKey(head, keys), String(entry.value)]);
   }
   return pairs;
 }
@@ -62,6 +64,7 @@ const optional = (name: string, value: string | undefined): Pairs => (value === 
  * GMS parameter and are not sent; the type fields count upstream only where its `allow_overwrite` is on.
  */
 export function toCreateRequest(command: CreateCommand): GmsRequest {
+  assertValidCommand(command);
   return {
     path: `/${encodeSegment(command.service, 'service')}`,
     form: [
@@ -84,6 +87,7 @@ export function toGetRequest(command: GetCommand): GmsRequest {
  * they are folded per key first: the last operation on a key is the one sent.
  */
 export function toUpdateRequest(command: UpdateCommand): GmsRequest {
+  assertValidCommand(command);
   const final = new Map<string, UserDataEntry | null>();
   for (const change of command.changes) {
     if (change.op === 'delete') for (const key of change.keys) setLast(final, key, null);
@@ -93,7 +97,7 @@ export function toUpdateRequest(command: UpdateCommand): GmsRequest {
   const deletes: Pairs = [];
   for (const [key, entry] of final) {
     if (entry) changed.push(entry);
-    else deletes.push([`delete${formKey(key, key)}`, '']);
+    else deletes.push([formKey('delete', [key]), '']);
   }
   const form = [...userDataPairs('change', changed, []), ...deletes];
   if (form.length === 0) throw invalid('You must provide at least one key to change or delete', 'changes');

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The shapes of GMS answers the driver reads (specs/gms-openmedia.md). Unknown fields are ignored: GMS adds many
- * (interactionTenantId, interactionSubmitSeq…) that have no canonical home.
+ * The shapes of GMS answers the driver reads (specs/gms-openmedia.md). Unknown fields are ignored.
  */
-/** GMS passes the externalId to Interaction Server as this user-data key (spec, Create: externalId). */
-export const EXTERNAL_ID_KEY = 'ExternalId';
-
 export const gmsAnswerSchema = z.looseObject({
   statusCode: z.number().int(),
   errors: z.array(z.looseObject({ code: z.number().int().optional(), advice: z.unknown() })).optional(),
@@ -17,13 +13,14 @@ export const gmsCreatedSchema = z.looseObject({ interactionId: z.string().min(1)
 export interface GmsUserDataEntry {
   key: string;
   type: string;
-  value: string | number | boolean | GmsUserDataEntry[];
+  /** A bigint is an integer past 2^53, read exactly (http/json-exact.ts). */
+  value: string | number | bigint | boolean | GmsUserDataEntry[];
 }
 
 const gmsUserDataEntrySchema: z.ZodType<GmsUserDataEntry> = z.looseObject({
   key: z.string(),
   type: z.string(),
-  value: z.union([z.string(), z.number(), z.boolean(), z.array(z.lazy(() => gmsUserDataEntrySchema))]),
+  value: z.union([z.string(), z.number(), z.bigint(), z.boolean(), z.array(z.lazy(() => gmsUserDataEntrySchema))]),
 });
 
 const text = z.string().optional();
@@ -40,5 +37,10 @@ export const gmsPropertiesAnswerSchema = z.looseObject({
     interactionSubmittedAt: text,
     interactionPlacedInQueueAt: text,
     interactionUserData: z.array(gmsUserDataEntrySchema).optional(),
+    interactionTenantId: z.union([z.number(), z.string()]).optional(),
+    interactionSubmittedBy: text,
+    interactionSubmitSeq: z.union([z.string(), z.number()]).optional(),
+    interactionMovedToQueueAt: text,
+    interactionPlaceInQueueSeq: z.union([z.string(), z.number()]).optional(),
   }),
 });

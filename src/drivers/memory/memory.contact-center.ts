@@ -7,6 +7,7 @@ import type {
   StopCommand,
   UpdateCommand,
 } from '../../core/command';
+import { assertValidCommand } from '../../core/command-rules';
 import type { Driver, DriverDeps, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
@@ -14,8 +15,11 @@ import { userDataBytes, type UserData } from '../../core/user-data';
 import { planAgentOperation } from './agent-ops';
 import { createInteractionIdGenerator, type InteractionIdGenerator } from './interaction-id';
 import { DEFAULT_BYTE_LIMITS, DEFAULT_MAX_LIVE, type ByteLimits } from './memory.config';
-import { interactionBytes, InteractionStore, type Retention } from './memory.store';
+import { interactionBytes, InteractionStore, type Placement, type Retention } from './memory.store';
 import { applyUserDataChanges, cloneUserData } from './user-data-ops';
+
+/** The embedded contact center is one tenant; GMS's example shows Interaction Server's first, 1. */
+const TENANT_ID = 1;
 
 /** Interaction Server's defaults for an open media create that names none (GMS service options). */
 export const CREATE_DEFAULTS = { type: 'Inbound', subtype: 'InboundNew', mediaType: 'workitem' } as const;
@@ -27,6 +31,7 @@ export const CREATE_DEFAULTS = { type: 'Inbound', subtype: 'InboundNew', mediaTy
 export class MemoryContactCenter implements Driver {
   private readonly store: InteractionStore;
   private readonly nextId: InteractionIdGenerator = createInteractionIdGenerator();
+  private seq = 0;
 
   constructor(
     private readonly deps: DriverDeps,
@@ -38,6 +43,8 @@ export class MemoryContactCenter implements Driver {
   }
 
   async create(command: CreateCommand): Promise<Created> {
+    // Checked by the dispatcher already; again here, as this store is the reference every backend is held to.
+    assertValidCommand(command);
     const now = this.tick();
     const { service, externalId } = command;
     if (externalId !== undefined && this.store.liveByExternalId(service, externalId)) {
@@ -65,6 +72,11 @@ export class MemoryContactCenter implements Driver {
       submittedAt: at,
       placedInQueueAt: at,
       userData: cloneUserData(command.userData),
+      tenantId: TENANT_ID,
+      submittedBy: `openmedia-gateway:${command.context.dialect}`,
+      submitSeq: this.nextSeq(),
+      movedToQueueAt: at,
+      placeInQueueSeq: this.nextSeq(),
     };
     if (externalId !== undefined) interaction.externalId = externalId;
     if (command.parentInteractionId !== undefined) interaction.parentInteractionId = command.parentInteractionId;
@@ -80,6 +92,7 @@ export class MemoryContactCenter implements Driver {
   }
 
   async update(command: UpdateCommand): Promise<void> {
+    assertValidCommand(command);
     this.tick();
     const interaction = this.findLive(command.service, command.ref);
     const userData = applyUserDataChanges(interaction.userData, command.changes);
@@ -104,7 +117,23 @@ export class MemoryContactCenter implements Driver {
     const interaction = this.find(command.service, command.ref);
     const outcome = planAgentOperation(interaction, command.agentId, command.operation, now.toISOString());
     if (outcome.kind === 'stop') this.store.stop(interaction, now, undefined);
-    else this.store.place(interaction, outcome.placement);
+    else this.store.place(interaction, this.withQueueHistory(interaction, outcome.placement, now.toISOString()));
+  }
+
+  /**
+   * A placement into a queue is a new event in Interaction Server's sequence; moving to another queue also resets
+   * the time the interaction entered its queue. Taking it out of the queue (handling, workbin) keeps both as history.
+   */
+  private withQueueHistory(interaction: Interaction, placement: Placement, at: string): Placement {
+    if (placement.state !== 'queued' || placement.placedInQueueAt === interaction.placedInQueueAt) return placement;
+    const movedToQueueAt = placement.queue === interaction.queue && interaction.movedToQueueAt !== undefined ? interaction.movedToQueueAt : at;
+    return { ...placement, queueHistory: { movedToQueueAt, placeInQueueSeq: this.nextSeq() } };
+  }
+
+  /** Interaction Server numbers its events in one sequence; GMS shows them as decimal strings. */
+  private nextSeq(): string {
+    this.seq += 1;
+    return String(this.seq);
   }
 
   async list(command: ListCommand): Promise<Interaction[]> {

@@ -17,6 +17,8 @@ export interface Placement {
   workbin?: string;
   agentId?: string;
   placedInQueueAt?: string;
+  /** Set when the placement is a new one into a queue (Interaction Server's event bookkeeping). */
+  queueHistory?: { movedToQueueAt: string; placeInQueueSeq: string };
 }
 
 export interface ListFilter {
@@ -127,6 +129,10 @@ export class InteractionStore {
     setOrDelete(interaction, 'workbin', placement.workbin);
     setOrDelete(interaction, 'agentId', placement.agentId);
     setOrDelete(interaction, 'placedInQueueAt', placement.placedInQueueAt);
+    if (placement.queueHistory) {
+      interaction.movedToQueueAt = placement.queueHistory.movedToQueueAt;
+      interaction.placeInQueueSeq = placement.queueHistory.placeInQueueSeq;
+    }
     this.indexPlacement(space, interaction);
   }
 

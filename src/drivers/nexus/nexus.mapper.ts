@@ -1,7 +1,10 @@
 import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
+import { assertValidCommand } from '../../core/command-rules';
 import { GatewayError, invalid } from '../../core/errors';
+import { orderedKeys, setOrdered } from '../../core/key-order';
 import type { Created, Interaction, InteractionState } from '../../core/interaction';
 import { userDataFromObject, userDataToObject, type UserData } from '../../core/user-data';
+import { writeJsonText } from '../../http/json';
 import { encodeSegment } from '../../http/path';
 import type { UpstreamRequest } from '../http/upstream';
 import type { UpsertStrategy } from './nexus.config';
@@ -49,6 +52,7 @@ export function interactionPath(service: string, ref: InteractionRef): string {
  * externalId only as the field, never as user data (DESIGN §4).
  */
 export function toCreateRequest(command: CreateCommand): NexusRequest {
+  assertValidCommand(command);
   const body: JsonObject = {};
   if (command.externalId !== undefined) body.externalId = command.externalId;
   if (command.parentInteractionId !== undefined) body.parentInteractionId = command.parentInteractionId;
@@ -76,6 +80,7 @@ export const needsLookup = (command: UpdateCommand, strategy: UpsertStrategy): b
  * Workspace AttachUserData's keepDuplicates is lost. Not idempotent: a replayed add could add twice.
  */
 export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy, presentKeys: ReadonlySet<string> = new Set()): NexusRequest {
+  assertValidCommand(command);
   const last = new Map<string, { group: 'changed' | 'added'; value: unknown } | 'deleted'>();
   for (const change of command.changes) {
     if (change.op === 'delete') {
@@ -83,7 +88,7 @@ export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy
       continue;
     }
     const values = userDataToObject(change.entries);
-    for (const key of Object.keys(values)) {
+    for (const key of orderedKeys(values)) {
       const deletedBefore = last.get(key) === 'deleted';
       const group = change.op === 'replace' ? 'changed' : change.op === 'add' || deletedBefore ? 'added' : upsertGroup(key, strategy, presentKeys);
       last.set(key, { group, value: values[key] });
@@ -95,7 +100,7 @@ export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy
   const deleted: string[] = [];
   for (const [key, outcome] of last) {
     if (outcome === 'deleted') deleted.push(key);
-    else (outcome.group === 'changed' ? changed : added)[key] = outcome.value;
+    else setOrdered(outcome.group === 'changed' ? changed : added, key, outcome.value);
   }
   const body: JsonObject = {};
   if (Object.keys(changed).length > 0) body.changedProperties = changed;
@@ -123,7 +128,7 @@ export function toUpstreamRequest(request: NexusRequest, context: CommandContext
   if (context.traceId !== undefined) headers['x-b3-traceid'] = context.traceId;
   if (context.idempotencyKey !== undefined) headers['idempotency-key'] = context.idempotencyKey;
   const upstream: UpstreamRequest = { method: request.method, path: request.path, headers, idempotent: request.idempotent };
-  if (request.body !== undefined) upstream.body = JSON.stringify(request.body);
+  if (request.body !== undefined) upstream.body = writeJsonText(request.body);
   if (context.deadline !== undefined) upstream.deadline = context.deadline;
   return upstream;
 }

@@ -1,10 +1,12 @@
-import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../core/command';
+import type { CommandContext, CommandKind, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../core/command';
+import { EXTERNAL_ID_USER_DATA_KEY } from '../../core/command-rules';
 import { invalid, type GatewayError } from '../../core/errors';
 import type { Interaction, InteractionState } from '../../core/interaction';
+import { orderedKeys } from '../../core/key-order';
 import { assertSafeKey, userDataFromObject, type UserData, type UserDataEntry } from '../../core/user-data';
 import { basicChallenge } from '../../http/basic-auth';
 import { invalidRequestStatus } from '../../http/invalid-status';
-import { parseForm, type FormObject } from '../../http/form';
+import { parseForm, type FormCharset, type FormObject } from '../../http/form';
 import type { OutboundResponse } from '../../http/wire';
 import { gmsCreateFormSchema, gmsGetFormSchema, gmsStopFormSchema, gmsUpdateFormSchema, parseGmsForm } from './gms.schema';
 
@@ -17,7 +19,7 @@ function compact<T extends object>(value: T): T {
 }
 
 const refOf = (id: string, searchByExternalId: string | undefined): InteractionRef => ({
-  by: searchByExternalId === 'true' ? 'externalId' : 'id',
+  by: searchByExternalId?.toLowerCase() === 'true' ? 'externalId' : 'id',
   value: id,
 });
 
@@ -25,11 +27,11 @@ const refOf = (id: string, searchByExternalId: string | undefined): InteractionR
  * The spec's stop example sends its whole body percent-encoded (`reason%3DRSN-123%26description%3DORDER%2BCANCELLED`),
  * which parses as one key with an empty value; that key is itself the form, so it is parsed once more.
  */
-export function unwrapEncodedForm(form: FormObject, maxFields: number): FormObject {
+export function unwrapEncodedForm(form: FormObject, maxFields: number, charset: FormCharset = 'utf-8'): FormObject {
   const keys = Object.keys(form);
   if (keys.length !== 1) return form;
   const key = keys[0]!;
-  return form[key] === '' && key.includes('=') ? parseForm(key, maxFields) : form;
+  return form[key] === '' && key.includes('=') ? parseForm(key, maxFields, charset) : form;
 }
 
 export function toCreateCommand(form: FormObject, service: string, context: CommandContext): CreateCommand {
@@ -65,7 +67,7 @@ export function toUpdateCommand(form: FormObject, service: string, id: string, c
 }
 
 function deleteKeys(group: FormObject): string[] {
-  return Object.keys(group).map((key) => {
+  return orderedKeys(group).map((key) => {
     assertSafeKey(key);
     // A nested `delete[a][b]=` would delete all of `a`: refused rather than guessed.
     if (typeof group[key] !== 'string') throw invalid(`Parameter "delete[${key}]" takes no nested keys`, `delete[${key}]`);
@@ -112,6 +114,11 @@ export interface GmsInteractionProperties {
   interactionIsLocked: false;
   interactionIsOnline: false;
   interactionUserData: UserData;
+  interactionTenantId?: number;
+  interactionSubmittedBy?: string;
+  interactionSubmitSeq?: string;
+  interactionMovedToQueueAt?: string;
+  interactionPlaceInQueueSeq?: string;
 }
 
 /** Interaction → `interactionProperties` with the spec's names (its "Mediatype" spelling included). */
@@ -130,14 +137,21 @@ export function toInteractionProperties(interaction: Interaction): GmsInteractio
     interactionIsLocked: false as const,
     interactionIsOnline: false as const,
     interactionUserData: gmsUserData(interaction),
+    interactionTenantId: interaction.tenantId,
+    interactionSubmittedBy: interaction.submittedBy,
+    interactionSubmitSeq: interaction.submitSeq,
+    interactionMovedToQueueAt: interaction.movedToQueueAt === undefined ? undefined : gmsTime(interaction.movedToQueueAt),
+    interactionPlaceInQueueSeq: interaction.placeInQueueSeq,
   });
 }
 
 /** GMS passes externalId to Interaction Server "in the UserData with the key ExternalId" (spec, Create). */
 function gmsUserData(interaction: Interaction): UserData {
   const rendered = renderUserData(interaction.userData);
-  if (interaction.externalId === undefined || rendered.some((e) => e.key === 'ExternalId')) return rendered;
-  return [{ key: 'ExternalId', type: 'str', value: interaction.externalId }, ...rendered];
+  if (interaction.externalId === undefined) return rendered;
+  // The real externalId wins: no entry a backend holds under the same key may hide or change it (DESIGN §4).
+  const others = rendered.filter((e) => e.key !== EXTERNAL_ID_USER_DATA_KEY);
+  return [{ key: EXTERNAL_ID_USER_DATA_KEY, type: 'str', value: interaction.externalId }, ...others];
 }
 
 /** Rebuilt entry by entry so every entry serialises as {key,type,value}, kvlists as nested arrays. */
@@ -156,6 +170,10 @@ function renderUserData(userData: UserData): UserData {
 
 export const GMS_REALM = 'gms';
 
+/** The spec words code 248 one way for get and another for update and stop; each answer uses its own page's. */
+const notFoundAdvice = (ref: string, command: CommandKind | undefined): string =>
+  command === 'update' || command === 'stop' ? `Interaction with specified id[${ref}] was not found` : `Specified interaction Id[${ref}] was not found`;
+
 const failure = (status: number, code: number, advice: string, headers?: Record<string, string>): OutboundResponse => ({
   status,
   ...(headers && { headers }),
@@ -167,7 +185,7 @@ const failure = (status: number, code: number, advice: string, headers?: Record<
  * GMS error code; anything worth retrying is `{"statusCode":1}` ("Try again", spec, Create response).
  * `requestedId` is the id from the path, echoed when the error does not carry the ref itself.
  */
-export function renderGmsError(err: GatewayError, requestedId?: string): OutboundResponse {
+export function renderGmsError(err: GatewayError, requestedId?: string, command?: CommandKind): OutboundResponse {
   if (err.retryable) return { status: 200, body: { statusCode: 1 } };
   switch (err.code) {
     case 'not_found': {
@@ -175,7 +193,7 @@ export function renderGmsError(err: GatewayError, requestedId?: string): Outboun
       const ref = err.details.ref ?? requestedId;
       // No id in play means no such resource under the base path, not a missing interaction.
       if (ref === undefined) return failure(404, 200, err.message);
-      return failure(200, 248, `Specified interaction Id[${ref}] was not found`);
+      return failure(200, 248, notFoundAdvice(ref, command));
     }
     case 'already_exists':
       return failure(200, 250, err.message);

@@ -2,6 +2,7 @@ import type { CommandContext, CommandKind } from '../../core/command';
 import { GatewayError, invalid } from '../../core/errors';
 import { createBasicAuthVerifier } from '../../http/basic-auth';
 import { parseForm, type FormObject } from '../../http/form';
+import { formCharsetOf } from '../../http/charset';
 import { mimeOf } from '../../http/json';
 import type { Endpoint, InboundDefinition, InboundDeps, InboundRequest, InboundRouter, OutboundResponse } from '../../http/wire';
 import type { GmsInboundConfig } from './gms.config';
@@ -38,16 +39,21 @@ function readForm(req: InboundRequest, maxFields: number): FormObject {
 
 function readBodyForm(req: InboundRequest, maxFields: number): FormObject {
   if (req.body.length === 0) return parseForm('', maxFields);
-  if (mimeOf(req.headers['content-type']) !== FORM_MIME) {
+  const contentType = req.headers['content-type'];
+  if (mimeOf(contentType) !== FORM_MIME) {
     throw invalid(`Content-Type must be ${FORM_MIME}`, 'Content-Type');
   }
+  const charset = formCharsetOf(contentType);
   let text: string;
-  try {
-    text = utf8.decode(req.body);
-  } catch {
-    throw invalid('Form body is not valid UTF-8');
+  if (charset === 'latin1') text = req.body.toString('latin1');
+  else {
+    try {
+      text = utf8.decode(req.body);
+    } catch {
+      throw invalid('Form body is not valid UTF-8');
+    }
   }
-  return unwrapEncodedForm(parseForm(text, maxFields), maxFields);
+  return unwrapEncodedForm(parseForm(text, maxFields, charset), maxFields, charset);
 }
 
 function contextOf(req: InboundRequest): CommandContext {
@@ -122,7 +128,7 @@ function createRouter(deps: InboundDeps, config: GmsInboundConfig): InboundRoute
     dialect: 'gms',
     basePath: GMS_BASE_PATH,
     endpoints,
-    renderError: (err, req) => renderGmsError(err, req.params.id),
+    renderError: (err, req) => renderGmsError(err, req.params.id, req.facts.command),
   };
 }
 

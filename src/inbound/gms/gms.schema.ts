@@ -15,8 +15,15 @@ function isFormObject(value: unknown): value is FormObject {
  */
 const group = (name: string) => z.custom<FormObject>(isFormObject, { error: `must be sent as ${name}[key]=value` });
 const text = z.string({ error: 'must be a single value' });
-/** "if you omit this option's value, this option is false" (spec, Get): an empty value counts as omitted. */
-const searchByExternalId = z.enum(['true', 'false', ''], { error: 'must be true or false' }).optional();
+/**
+ * "if you omit this option's value, this option is false" (spec, Get): an empty value counts as omitted. GMS is a
+ * Java servlet and reads the flag as Boolean.parseBoolean does, in any case (`TRUE`, `False`); anything else is
+ * refused rather than silently read as false.
+ */
+const searchByExternalId = z
+  .string({ error: 'must be true or false' })
+  .regex(/^(?:true|false)?$/i, { error: 'must be true or false' })
+  .optional();
 
 /** Create (spec: "Create an Open Media Interaction"). Both spellings of the subtype appear in the spec. */
 export const gmsCreateFormSchema = z.object({

@@ -12,6 +12,7 @@ import type { Created, Interaction } from '../../core/interaction';
 import { assertSafeKey, userDataFromObject, userDataToObject } from '../../core/user-data';
 import type { OutboundResponse } from '../../http/wire';
 import { invalidRequestStatus } from '../../http/invalid-status';
+import { readIsoDateTime } from './nexus.time';
 import { createRequestSchema, parseNexusRequest, stopRequestSchema, updateRequestSchema } from './nexus.schema';
 
 /** Nexus names an interaction by externalId with this path prefix (spec: `/interactions/ext_{externalId}`). */
@@ -64,7 +65,7 @@ export function toCreateCommand(body: unknown, service: string, context: Command
     context,
     externalId: req.externalId ?? undefined,
     parentInteractionId: req.parentInteractionId ?? undefined,
-    receivedAt: req.receivedAt ? new Date(req.receivedAt).toISOString() : undefined,
+    receivedAt: req.receivedAt ? readIsoDateTime(req.receivedAt) : undefined,
     userData: req.userData ? userDataFromObject(req.userData, 'userData') : [],
     extra: {},
   };

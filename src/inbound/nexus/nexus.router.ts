@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandContext, CommandKind } from '../../core/command';
 import { invalid } from '../../core/errors';
-import { isJsonContentType, parseJson } from '../../http/json';
+import { isJsonContentType, parseJson, writeJsonText } from '../../http/json';
 import type { Endpoint, HttpMethod, InboundDefinition, InboundRequest, OutboundResponse } from '../../http/wire';
 import { API_KEY_HEADER, createApiKeyCheck } from './nexus.auth';
 import type { NexusInboundConfig } from './nexus.config';
@@ -20,6 +20,7 @@ export const NEXUS_DIALECT = 'nexus';
 export const NEXUS_BASE_PATH = '/nexus/v3/openmedia';
 
 const TRACE_HEADER = 'x-b3-traceid';
+const JSON_UTF8 = 'application/json; charset=utf-8';
 /** B3 propagation: a trace id is 16 or 32 hex characters; anything else is replaced, not passed on. */
 const B3_TRACE_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/i;
 const MAX_IDEMPOTENCY_KEY = 256;
@@ -76,6 +77,8 @@ export const nexusInbound: InboundDefinition<NexusInboundConfig> = {
 
     const endpoint = (method: HttpMethod, path: string, handle: Endpoint['handle']): Endpoint => ({ method, path, handle });
     const ok = (body: unknown): OutboundResponse => ({ status: 200, body });
+    /** User data keeps its order on the wire, integer-like keys included (core/key-order). */
+    const okOrdered = (body: unknown): OutboundResponse => ({ status: 200, body: writeJsonText(body), contentType: JSON_UTF8 });
 
     return {
       dialect: NEXUS_DIALECT,
@@ -89,7 +92,7 @@ export const nexusInbound: InboundDefinition<NexusInboundConfig> = {
         endpoint('GET', '/:service/interactions/:id', async (req) => {
           const { service, context } = begin(req, 'get');
           const { result } = await deps.execute(toGetCommand(service, req.params.id!, context), req);
-          return ok(renderInteraction(result));
+          return okOrdered(renderInteraction(result));
         }),
         endpoint('POST', '/:service/interactions/:id/update', async (req) => {
           const { service, context } = begin(req, 'update');

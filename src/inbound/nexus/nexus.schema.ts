@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalid } from '../../core/errors';
+import { readIsoDateTime } from './nexus.time';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -22,7 +23,10 @@ const optionalText = z.string().nullish();
 export const createRequestSchema = z.object({
   externalId: z.string().min(1, 'must not be empty').nullish(),
   parentInteractionId: z.string().min(1, 'must not be empty').nullish(),
-  receivedAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).nullish(),
+  receivedAt: z
+    .string({ error: 'expected an ISO 8601 date-time' })
+    .refine((t) => readIsoDateTime(t) !== undefined, { error: 'expected an ISO 8601 date-time, e.g. 2024-05-01T10:00:00Z' })
+    .nullish(),
   userData: userDataObject.nullish(),
 });
 export type CreateRequest = z.infer<typeof createRequestSchema>;

@@ -119,9 +119,20 @@ describe('create request', () => {
     expect(toCreateCommand(parseForm(body, 1000), 's', context).userData).toEqual([str('Count', '3'), ...userData.slice(1)]);
   });
 
-  it.each([['a[b]'], ['a]b'], ['[x'], ['']])('refuses user-data key %j, whose brackets would change its nesting', (key) => {
+  it.each([['a][b'], ['x][0'], ['']])('refuses user-data key %j, whose form name would read back as another key', (key) => {
     const err = expectError(() => toCreateRequest(create({ userData: [str(key, 'v')] })), 'invalid_request');
     expect(err.details.field).toBe(key);
+  });
+
+  it.each([['a[b]'], ['a]b'], ['[x'], ['x[1'], ['[a]']])('sends user-data key %j whole, as a servlet reads it back', (key) => {
+    const { form } = toCreateRequest(create({ userData: [str(key, 'v')] }));
+    expect(form).toEqual([[`userData[${key}]`, 'v']]);
+    expect(toCreateCommand(parseForm(encodeForm(form), 1000), 's', context).userData).toEqual([str(key, 'v')]);
+  });
+
+  it('refuses a nested key that would read as an array index', () => {
+    const userData: UserData = [{ key: 'list', type: 'kvlist', value: [str('0', 'x')] }];
+    expect(expectError(() => toCreateRequest(create({ userData })), 'invalid_request').details.field).toBe('list.0');
   });
 
   it('names the nested path of a refused key', () => {
@@ -207,10 +218,11 @@ describe('get, update and stop requests', () => {
     expect(command.changes).toEqual([{ op: 'upsert', entries: [str('y', '2')] }, { op: 'delete', keys: ['x'] }]);
   });
 
-  it('sends a changed kvlist as nested brackets and refuses bracketed delete keys', () => {
+  it('sends a changed kvlist as nested brackets; a bracketed delete key goes whole unless it would read as nested', () => {
     const form = toUpdateRequest(update(byId('i'), [{ op: 'upsert', entries: [{ key: 'C', type: 'kvlist', value: [str('T', '1')] }] }])).form;
     expect(form).toEqual([['change[C][T]', '1']]);
-    expectError(() => toUpdateRequest(update(byId('i'), [{ op: 'delete', keys: ['a]b'] }])), 'invalid_request');
+    expect(toUpdateRequest(update(byId('i'), [{ op: 'delete', keys: ['a]b'] }])).form).toEqual([['delete[a]b]', '']]);
+    expectError(() => toUpdateRequest(update(byId('i'), [{ op: 'delete', keys: ['a][b'] }])), 'invalid_request');
   });
 
   it('refuses an update with nothing to send', () => {
@@ -339,6 +351,11 @@ describe('interactionProperties → Interaction', () => {
 
   it('maps the spec example, ExternalId taken out of the user data into externalId', () => {
     expect(read(specProperties)).toEqual({
+      tenantId: 1,
+      submittedBy: 'GMS-DC-API:gms1:1',
+      submitSeq: '1049036',
+      movedToQueueAt: '2017-05-31T04:43:52Z',
+      placeInQueueSeq: '1050198',
       id: '01QG0Q2S5S50G000',
       externalId: 'xy932',
       service: 'customer-support',

@@ -56,7 +56,8 @@ describe('create (spec: Create an Open Media Interaction)', () => {
   it('rejects wrong shapes naming the parameter', () => {
     expect(() => toCreateCommand(form('externalId[a]=1'), 's', context)).toThrow(invalidRequest('externalId'));
     expect(() => toCreateCommand(form('userData=flat'), 's', context)).toThrow(invalidRequest('userData'));
-    expect(() => toCreateCommand(form('userData[k]=1&userData[k][x]=2'), 's', context)).toThrow(invalidRequest('userData'));
+    expect(() => toCreateCommand(form('userData[k]=1&userData[k][x]=2'), 's', context)).toThrow(invalidRequest('userData[k][x]'));
+    expect(() => toCreateCommand(form('userData[k][x]=2&userData[k]=1'), 's', context)).toThrow(invalidRequest('userData[k]'));
   });
 });
 
@@ -196,9 +197,9 @@ describe('interactionProperties (spec: Get response)', () => {
     expect(states).toEqual(['Queued', 'Handling', 'InWorkbin', 'Stopped']);
   });
 
-  it('does not add ExternalId when user data has it, nor when there is no externalId', () => {
+  it('shows the real externalId over any ExternalId entry a backend holds, and none without an externalId', () => {
     const own = toInteractionProperties({ ...interaction, userData: [{ key: 'ExternalId', type: 'str', value: 'mine' }] });
-    expect(own.interactionUserData).toEqual([{ key: 'ExternalId', type: 'str', value: 'mine' }]);
+    expect(own.interactionUserData).toEqual([{ key: 'ExternalId', type: 'str', value: interaction.externalId }]);
     const { externalId: _omit, ...noExternal } = interaction;
     expect(toInteractionProperties(noExternal).interactionUserData.some((e) => e.key === 'ExternalId')).toBe(false);
   });

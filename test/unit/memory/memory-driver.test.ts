@@ -25,6 +25,12 @@ describe('memory driver', () => {
       submittedAt: '2026-11-25T12:00:00.000Z',
       placedInQueueAt: '2026-11-25T12:00:00.000Z',
       userData: [],
+      // Interaction Server's bookkeeping, as GMS's get shows it.
+      tenantId: 1,
+      submittedBy: 'openmedia-gateway:test',
+      submitSeq: '1',
+      movedToQueueAt: '2026-11-25T12:00:00.000Z',
+      placeInQueueSeq: '2',
     });
   });
 
