@@ -19,7 +19,7 @@ const LATIN1_ESCAPE = /%([0-9a-fA-F]{2})|%/g;
  * error rather than a silently corrupted value. The message names the field, never a value: a value may be a card
  * number or a password. `field` is the raw name for a name, the decoded name for its value.
  */
-function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field = str): string {
+function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field = bracketsShown(str)): string {
   // Most names and many values are plain: skip the regex and the decode for them (this runs per field).
   if (!str.includes('%') && !str.includes('+')) return str;
   const spaced = str.replace(/\+/g, ' ');
@@ -33,6 +33,9 @@ function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, f
     throw invalid(`Invalid percent-encoding in form ${type === 'name' ? 'key' : 'value of'} "${field.slice(0, 64)}"`, field);
   }
 }
+
+/** A raw name as a person reads it: its encoded brackets shown, the rest (the bad escape included) as sent. */
+const bracketsShown = (name: string): string => name.replace(/%5B/gi, '[').replace(/%5D/gi, ']');
 
 /**
  * Parses an application/x-www-form-urlencoded body as a servlet container reads its parameters, then reads each
