@@ -1,7 +1,10 @@
 import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { CommandKind, CommandOf } from './core/command';
-import { Dispatcher } from './core/dispatcher';
+import { Dispatcher, type Dispatched } from './core/dispatcher';
+import { idempotencyStage } from './core/idempotency.stage';
+import { indexStage } from './core/index.stage';
+import { composePipeline } from './core/pipeline';
 import type { Driver } from './core/driver';
 import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from './core/interaction-index';
 import type { StateStore } from './core/state-store';
@@ -50,6 +53,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const dispatcher = new Dispatcher(config.routes, drivers, config.services);
   const store = deps.store ?? createStateStore(config.store);
   const index = new InteractionIndex(store, { ttlMs: DEFAULT_INDEX_TTL_MS, logger, fallback: locateInBackends(drivers) });
+  const run = composePipeline(
+    [
+      idempotencyStage(store, { ...config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs, logger }),
+      indexStage(index),
+    ],
+    (command, route) => dispatcher.dispatch(command, route),
+  );
 
   const inboundDeps: InboundDeps = {
     logger,
@@ -60,14 +70,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       req.facts.service = command.service;
       const route = dispatcher.route(command.service);
       req.facts.backend = route.backend;
-      const dispatched = await dispatcher.dispatch<K>(command, route);
-      // Backends that cannot find an id by themselves get their interactions indexed, for the dialects that
-      // address an interaction by id alone (DESIGN "Which service?").
-      if ((command.kind === 'create' || command.kind === 'get') && !route.driver.locate) {
-        const { id } = dispatched.result as { id: string };
-        await index.remember(id, { service: command.service, backend: route.backend });
-      }
-      return dispatched;
+      return (await run(command, route)) as Dispatched<K>;
     },
     index,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_IDEMPOTENCY } from '../core/idempotency.stage';
 import { backendConfigSchema } from '../drivers/registry';
 import { gmsInboundConfigSchema } from '../inbound/gms/gms.config';
 import { nexusInboundConfigSchema } from '../inbound/nexus/nexus.config';
@@ -54,6 +55,14 @@ const loggingSchema = z
   })
   .strict();
 
+/** Idempotency records (DESIGN §7): how long a write's first answer is replayed, how long a retry waits for it. */
+const idempotencySchema = z
+  .object({
+    ttlMs: intValue(1).default(DEFAULT_IDEMPOTENCY.ttlMs),
+    waitMs: intValue(0).default(DEFAULT_IDEMPOTENCY.waitMs),
+  })
+  .strict();
+
 const DEFAULT_BACKEND = 'sim';
 
 export const gatewayConfigSchema = z
@@ -65,6 +74,7 @@ export const gatewayConfigSchema = z
     /** First match wins. Absent: every service goes to the first backend. */
     routes: z.array(routeSchema).optional(),
     store: storeConfigSchema.default(storeConfigSchema.parse({ kind: 'memory' })),
+    idempotency: idempotencySchema.default(idempotencySchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .strict()

@@ -32,7 +32,24 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
 };
 
 /** Invalid requests that dialects tell apart from a plain bad parameter. */
-export type InvalidReason = 'too_large' | 'method_not_allowed';
+export type InvalidReason = 'too_large' | 'method_not_allowed' | 'idempotency_key_reused';
+
+/**
+ * Why a request was refused, where dialects answer the same code apart. Every dialect maps these at its edge:
+ * - `too_large` (invalid_request): HTTP 413; `method_not_allowed` (invalid_request): HTTP 405.
+ * - `idempotency_key_reused` (invalid_request): the same Idempotency-Key with a different payload (IETF
+ *   draft-ietf-httpapi-idempotency-key-header-07 §2.7): HTTP 422 in dialects that speak HTTP statuses.
+ * - `in_progress` (conflict): a retry arrived while the first request with that key is still running: the
+ *   dialect's "try again" form (Nexus 409, GMS statusCode 1); the client may send it again shortly.
+ */
+export type ErrorReason = InvalidReason | 'in_progress';
+
+/**
+ * Whether the upstream may have applied a failed write: `no` when it provably did not (connection refused,
+ * breaker open, a 503/429 refusal, no time left to send it); `unknown` when it may have (a timeout or a reset
+ * after the request was sent, a 500). What may be repeated, resolved or queued depends on it.
+ */
+export type Applied = 'no' | 'unknown';
 
 export interface ErrorDetails {
   /** What was not found: an interaction, or a service no route matches (dialects answer these differently). */
@@ -46,8 +63,10 @@ export interface ErrorDetails {
   upstreamCode?: string | number;
   /** Seconds after which a retry may succeed (Nexus Retry-After). */
   retryAfterSeconds?: number;
-  /** Which kind of invalid request, where dialects answer them apart (HTTP 413, 405). */
-  reason?: InvalidReason;
+  /** Which kind of refusal, where dialects answer them apart (HTTP 413, 405, 422; in progress). */
+  reason?: ErrorReason;
+  /** Whether the upstream may have applied the write that failed (see Applied). */
+  applied?: Applied;
 }
 
 /** The one error type. `message` is safe to show a client: it never holds a stack or an upstream body. */
@@ -69,6 +88,11 @@ export class GatewayError extends Error {
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   return new GatewayError('internal', 'Internal error', {}, { cause: err });
+}
+
+/** The same error with more details (e.g. what an upstream client learnt of the attempts). */
+export function withDetails(err: GatewayError, details: ErrorDetails): GatewayError {
+  return new GatewayError(err.code, err.message, { ...err.details, ...details }, err.cause === undefined ? undefined : { cause: err.cause });
 }
 
 export const invalid = (message: string, field?: string): GatewayError =>

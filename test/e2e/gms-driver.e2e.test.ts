@@ -181,7 +181,7 @@ describe('gms driver against a recording GMS upstream', () => {
       upstream.answer(down, down, down);
       const err = await failure(driver.get!(getCmd(byId('i'))), 'upstream_unavailable');
       expect(err.retryable).toBe(true);
-      expect(err.details).toEqual({ upstreamStatus: 200, upstreamCode: 1 });
+      expect(err.details).toEqual({ upstreamStatus: 200, upstreamCode: 1, applied: 'no' });
       expect(err.message).not.toContain('Interaction Server');
       expect(upstream.recorded).toHaveLength(3);
       // The client throws it, not read(): the advice still reaches the operator, once per attempt.
@@ -435,10 +435,15 @@ describe('chain: Nexus client → front gateway (gms driver) → back gateway (G
     expect((await nexus('POST', `/orders-${tag}/interactions/ext_never-${tag}/update`, { deletedProperties: ['a'] })).status).toBe(404);
   });
 
-  it('a duplicate externalId is a Nexus 409 at the front', async () => {
+  it("a duplicate externalId is a Nexus 409 at the front; a retry of the front's own create is answered with its id", async () => {
     const body = { externalId: `dup-${tag}`, userData: { k: 'v' } };
-    expect((await nexus('POST', `/dups-${tag}/interactions`, body)).status).toBe(200);
-    expect(await nexus('POST', `/dups-${tag}/interactions`, body)).toMatchObject({ status: 409, json: { status: { code: 409 } } });
+    const first = await nexus('POST', `/dups-${tag}/interactions`, body);
+    expect(first.status).toBe(200);
+    expect(await nexus('POST', `/dups-${tag}/interactions`, body)).toMatchObject({ status: 200, json: { data: { id: first.json.data.id } } });
+    // Someone else's interaction on the back holds this externalId: the upstream's refusal comes through.
+    const elsewhere = await fetch(`${back.url}${BASE}/dups2-${tag}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `externalId=dup-${tag}` });
+    expect(await elsewhere.json()).toMatchObject({ statusCode: 0 });
+    expect(await nexus('POST', `/dups2-${tag}/interactions`, body)).toMatchObject({ status: 409, json: { status: { code: 409 } } });
   });
 
   it('a user-data key GMS cannot carry is a Nexus 400 at the front, before any upstream call', async () => {

@@ -246,7 +246,7 @@ describe('nexus driver against a recording Nexus upstream', () => {
 
       upstream.answer(down, down, down);
       const last = await failure(driver.get!(getCmd(byId('I1'))), 'upstream_unavailable');
-      expect(last.details).toEqual({ upstreamStatus: 503 });
+      expect(last.details).toEqual({ upstreamStatus: 503, applied: 'no' });
       expect(last.message).not.toContain('database');
       expect(upstream.recorded).toHaveLength(3);
 
@@ -450,8 +450,16 @@ describe('chain: GMS client → front gateway (nexus driver) → back gateway (N
   it("the back's refusals come back in GMS form: not found 248, duplicate 250, stopped 253", async () => {
     expect((await gms('/customer-support/NOPE/get')).json).toEqual({ statusCode: 2, errors: [{ code: 248, advice: 'Specified interaction Id[NOPE] was not found' }] });
     const ext = `dup-${Date.now().toString(36)}`;
-    const id: string = (await gms('/customer-support', `externalId=${ext}`)).json.interactionId;
+    // Someone else's interaction on the back holds the externalId: the front's create is a duplicate.
+    const other = await fetch(`${back.url}/nexus/v3/openmedia/customer-support/interactions`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'other', 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId: ext }),
+    });
+    const id: string = ((await other.json()) as { data: { id: string } }).data.id;
+    recorder.answer();
     expect((await gms('/customer-support', `externalId=${ext}`)).json).toMatchObject({ statusCode: 2, errors: [{ code: 250 }] });
+    expect(sent().map((r) => r?.method)).toEqual(['POST']);
     expect((await gms(`/customer-support/${id}/stop`)).json).toEqual({ statusCode: 0 });
     expect((await gms(`/customer-support/${id}/update`, 'delete[a]=')).json).toMatchObject({ statusCode: 2, errors: [{ code: 253 }] });
   });

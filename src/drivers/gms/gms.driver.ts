@@ -5,6 +5,7 @@ import type { Created, Interaction } from '../../core/interaction';
 import { encodeForm } from '../../http/form';
 import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
 import { upstreamClientFor } from '../http/upstream.client';
+import { markIfUncertain } from '../http/upstream.failure';
 import { parseJsonBody } from '../http/upstream.json';
 import { gmsDriverConfigSchema, type GmsDriverConfig } from './gms.config';
 import { checkGmsAnswer, gmsAdvice, toCreated, toInteraction } from './gms.answer';
@@ -113,7 +114,7 @@ class GmsDriver implements Driver {
       return map(checkGmsAnswer(res.status, body, ref));
     } catch (err) {
       if (err instanceof GatewayError) this.logRefusal(err, res, body, command);
-      throw err;
+      throw markIfUncertain(err, res);
     }
   }
 

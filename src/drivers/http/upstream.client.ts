@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { GatewayError } from '../../core/errors';
+import { GatewayError, withDetails } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { UpstreamClient, UpstreamObserver, UpstreamRequest, UpstreamResponse } from './upstream';
 import { runAttempt, type AttemptOutcome } from './upstream.attempt';
@@ -64,7 +64,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   const breakerOpen = (): GatewayError => {
     const wait = Math.ceil(breaker.msUntilTrial() / 1000);
-    return unavailable(backend, wait > 0 ? { retryAfterSeconds: wait } : {});
+    return unavailable(backend, wait > 0 ? { retryAfterSeconds: wait, applied: 'no' } : { applied: 'no' });
   };
 
   const mayRetry = (failure: UpstreamFailure, req: UpstreamRequest): boolean =>
@@ -94,18 +94,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const path = prefix + (req.path.startsWith('/') ? req.path : `/${req.path}`);
     // When a retry cannot start, the last real failure says more than the reason it was refused.
     let last: GatewayError | undefined;
+    // Once one attempt may have been applied, so may the request, whatever later attempts say.
+    let uncertain = false;
+    const fail = (error: GatewayError): GatewayError => (uncertain && error.details.applied !== 'unknown' ? withDetails(error, { applied: 'unknown' }) : error);
     for (let retryIndex = 0; ; retryIndex += 1) {
       const budgetMs = Math.min(timeoutMs, deadline - now());
-      if (budgetMs <= 0) throw last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`);
+      if (budgetMs <= 0) throw fail(last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`, { applied: 'no' }));
       const ticket = breaker.admit();
-      if (ticket === undefined) throw last ?? breakerOpen();
+      if (ticket === undefined) throw fail(last ?? breakerOpen());
       const outcome = await attempt(req, path, ticket, budgetMs);
-      if (outcome.failure === undefined) return outcome.response;
+      if (outcome.failure === undefined) {
+        if (uncertain) outcome.response.afterUncertainAttempt = true;
+        return outcome.response;
+      }
       const { failure } = outcome;
       last = failure.error;
-      if (retryIndex >= retries || !mayRetry(failure, req)) throw last;
+      uncertain ||= last.details.applied === 'unknown';
+      if (retryIndex >= retries || !mayRetry(failure, req)) throw fail(last);
       const delay = backoffMs(retryIndex, random, last.details.retryAfterSeconds);
-      if (delay === undefined || now() + delay >= deadline) throw last;
+      if (delay === undefined || now() + delay >= deadline) throw fail(last);
       logger.debug(`Retrying backend ${backend}`, { backend, method: req.method, code: last.code, upstreamStatus: last.details.upstreamStatus, delayMs: Math.round(delay) });
       await sleep(delay);
     }

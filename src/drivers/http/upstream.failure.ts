@@ -1,4 +1,4 @@
-import { GatewayError } from '../../core/errors';
+import { GatewayError, withDetails } from '../../core/errors';
 import type { UpstreamResponse } from './upstream';
 import type { BreakerVerdict } from './upstream.breaker';
 
@@ -20,6 +20,8 @@ const NEVER_SENT = new Set(['ECONNREFUSED']);
 const CALLER_FAULT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 /** This client was closed: the upstream is not to blame and repeating cannot help. */
 const CLOSED = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
+/** No connection was made: the upstream cannot have seen the request. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
@@ -48,7 +50,8 @@ export interface NetworkContext {
 /** A thrown network-level error, mapped to what a client may see, whether it may be repeated, and how the breaker weighs it. */
 export function networkFailure(err: unknown, backend: string, { abortedByTimer, fullBudget, status }: NetworkContext): UpstreamFailure {
   const code = codeOf(err);
-  const details: GatewayError['details'] = {};
+  // Only a refused or never-made connection proves the request did not reach the upstream.
+  const details: GatewayError['details'] = { applied: code !== undefined && NEVER_CONNECTED.has(code) ? 'no' : 'unknown' };
   if (status !== undefined) details.upstreamStatus = status;
   if (abortedByTimer || (code !== undefined && TIMEOUTS.has(code))) {
     if (code !== undefined && !abortedByTimer) details.upstreamCode = code;
@@ -59,16 +62,19 @@ export function networkFailure(err: unknown, backend: string, { abortedByTimer, 
     return { error, retry: 'none', breaker: 'success' };
   }
   if (code !== undefined && CALLER_FAULT.has(code)) {
-    return { error: new GatewayError('internal', 'Internal error', {}, { cause: err }), retry: 'none', breaker: 'neutral' };
+    return { error: new GatewayError('internal', 'Internal error', { applied: 'no' }, { cause: err }), retry: 'none', breaker: 'neutral' };
   }
   if (code !== undefined) details.upstreamCode = code;
   if (code !== undefined && CLOSED.has(code)) return { error: unavailable(backend, details, err), retry: 'none', breaker: 'neutral' };
   return { error: unavailable(backend, details, err), retry: code !== undefined && NEVER_SENT.has(code) ? 'any' : 'idempotent', breaker: 'failure' };
 }
 
-/** A 5xx answer; 504 means the upstream's own upstream timed out. */
+/**
+ * A 5xx answer; 504 means the upstream's own upstream timed out. A 503 is the upstream refusing to serve, so the
+ * write was not applied (RFC 9110 §15.6.4); after a 500, 502 or 504 it may have been.
+ */
 export function statusFailure(status: number, retryAfter: string | string[] | undefined, backend: string, nowMs: number): UpstreamFailure {
-  const details: GatewayError['details'] = { upstreamStatus: status };
+  const details: GatewayError['details'] = { upstreamStatus: status, applied: status === 503 ? 'no' : 'unknown' };
   const seconds = parseRetryAfter(retryAfter, nowMs);
   if (seconds !== undefined) details.retryAfterSeconds = seconds;
   const error = status === 504 ? timedOut(backend, details) : unavailable(backend, details);
@@ -91,7 +97,9 @@ export function answerFailure(judge: (res: UpstreamResponse) => GatewayError | u
     return { error: new GatewayError('internal', 'Internal error', {}, { cause: err }), retry: 'none', breaker: 'neutral' };
   }
   if (verdict === undefined || !RETRYABLE_VERDICTS.has(verdict.code)) return undefined;
-  return { error: verdict, retry: 'idempotent', breaker: 'failure' };
+  // "Unavailable, try again" is a refusal (GMS statusCode 1); a timeout the upstream reports may hide a write.
+  const applied = verdict.details.applied ?? (verdict.code === 'upstream_unavailable' ? 'no' : 'unknown');
+  return { error: withDetails(verdict, { applied }), retry: 'idempotent', breaker: 'failure' };
 }
 
 /** All three HTTP-date forms start with a day name; Date.parse alone accepts far too much. */
@@ -105,4 +113,14 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   if (!HTTP_DATE.test(raw)) return undefined;
   const at = Date.parse(raw);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+/**
+ * An upstream's answer to a retried request, read by the driver: after an attempt that may have been applied, a
+ * refusal such as "already exists" may be the echo of that attempt. Marked so the core resolves it rather than
+ * reporting the caller's own create as a duplicate.
+ */
+export function markIfUncertain(err: unknown, res: UpstreamResponse): unknown {
+  if (!(err instanceof GatewayError) || res.afterUncertainAttempt !== true || err.details.applied !== undefined) return err;
+  return withDetails(err, { applied: 'unknown' });
 }

@@ -34,6 +34,11 @@ export interface UpstreamResponse {
   body: string;
   /** The body as parseJsonBody parsed it, kept so a driver that judges an answer and then maps it parses it once. */
   json?: unknown;
+  /**
+   * An earlier attempt of this request may have been applied (it timed out or was reset after it was sent): a
+   * create answered "already exists" is then most likely this very create (see markIfUncertain).
+   */
+  afterUncertainAttempt?: boolean;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -3,7 +3,7 @@ import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { upstreamClientFor, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
-import { parseRetryAfter } from '../http/upstream.failure';
+import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { nexusDriverConfigSchema, type NexusDriverConfig } from './nexus.config';
 import { errorFromStatus } from './nexus.failure';
 import {
@@ -83,7 +83,7 @@ class NexusDriver implements Driver {
     upstream.failureInAnswer = (res) => this.failureInAnswer(res, command);
     const res = await this.client.request(upstream);
     if (res.status >= 200 && res.status < 300) return res;
-    const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
+    const error = markIfUncertain(errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime())), res) as GatewayError;
     // The upstream's own words help the operator and may describe internals: logged, never answered. Not found,
     // duplicate and stopped are the normal course of business, not worth a warning.
     this.deps.logger[EXPECTED.has(error.code) ? 'debug' : 'warn'](`Backend ${this.deps.backendName} refused a ${command.kind}`, {
@@ -127,7 +127,7 @@ class NexusDriver implements Driver {
           reason: err.message,
         });
       }
-      throw err;
+      throw markIfUncertain(err, res);
     }
   }
 

@@ -58,9 +58,10 @@ export function toCreateRequest(command: CreateCommand): NexusRequest {
   if (command.parentInteractionId !== undefined) body.parentInteractionId = command.parentInteractionId;
   if (command.receivedAt !== undefined) body.receivedAt = command.receivedAt;
   body.userData = userDataToObject(command.userData);
-  // A repeat is harmless only when the upstream can recognise it (externalId uniqueness, Idempotency-Key).
-  const idempotent = command.externalId !== undefined || command.context.idempotencyKey !== undefined;
-  return { method: 'POST', path: interactionsPath(command.service), body, idempotent };
+  // A repeat is harmless only when the upstream can recognise it: Nexus refuses a second live interaction with
+  // one externalId. The spec defines no Idempotency-Key, so an upstream may well ignore it: a create that only
+  // carries one is sent once (an unknown outcome is then the caller's to settle, or use assignExternalId).
+  return { method: 'POST', path: interactionsPath(command.service), body, idempotent: command.externalId !== undefined };
 }
 
 export function toGetRequest(service: string, ref: InteractionRef): NexusRequest {

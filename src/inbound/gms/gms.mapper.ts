@@ -186,7 +186,8 @@ const failure = (status: number, code: number, advice: string, headers?: Record<
  * `requestedId` is the id from the path, echoed when the error does not carry the ref itself.
  */
 export function renderGmsError(err: GatewayError, requestedId?: string, command?: CommandKind): OutboundResponse {
-  if (err.retryable) return { status: 200, body: { statusCode: 1 } };
+  // A retry of a create still running is GMS's "try again" too (spec, Create response: statusCode 1).
+  if (err.retryable || err.details.reason === 'in_progress') return { status: 200, body: { statusCode: 1 } };
   switch (err.code) {
     case 'not_found': {
       if (err.details.subject === 'service') return failure(404, 252, err.message);

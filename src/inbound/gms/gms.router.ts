@@ -3,6 +3,7 @@ import { GatewayError, invalid } from '../../core/errors';
 import { createBasicAuthVerifier } from '../../http/basic-auth';
 import { parseForm, type FormObject } from '../../http/form';
 import { formCharsetOf } from '../../http/charset';
+import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { mimeOf } from '../../http/json';
 import type { Endpoint, InboundDefinition, InboundDeps, InboundRequest, InboundRouter, OutboundResponse } from '../../http/wire';
 import type { GmsInboundConfig } from './gms.config';
@@ -58,10 +59,14 @@ function readBodyForm(req: InboundRequest, maxFields: number): FormObject {
 
 function contextOf(req: InboundRequest): CommandContext {
   const gmsUser = req.headers['gms_user'];
+  // GMS defines no Idempotency-Key, but a generic HTTP client may send one; creates with an externalId are
+  // idempotent without it.
+  const idempotencyKey = idempotencyKeyOf(req);
   return {
     requestId: req.requestId,
     dialect: 'gms',
     ...(req.facts.client !== undefined && { client: req.facts.client }),
+    ...(idempotencyKey !== undefined && { idempotencyKey }),
     // Passed through for the backend's records only: GMS never treats gms_user as a credential.
     ...(typeof gmsUser === 'string' && { gmsUser }),
     receivedAt: req.receivedAt,

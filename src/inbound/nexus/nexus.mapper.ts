@@ -161,14 +161,16 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 /**
  * `{"status":{"code":<http status>,"message":"…"}}`. An internal error says nothing more (its text may hold
- * internals); an invalid request is 400, 413 (too large) or 405 (method).
+ * internals); an invalid request is 400, 413 (too large), 405 (method) or 422 (an Idempotency-Key reused with
+ * another payload). A retry of a request still running is a 409 with Retry-After (IETF idempotency draft §2.7).
  */
 export function renderError(err: GatewayError): OutboundResponse {
   if (err.code === 'internal') return { status: 500, body: { status: { code: 500, message: 'Internal error' } } };
   const status = err.code === 'invalid_request' ? invalidRequestStatus(err) : HTTP_STATUS[err.code];
   const response: OutboundResponse = { status, body: { status: { code: status, message: err.message } } };
   const retryAfter = err.details.retryAfterSeconds;
-  if ((status === 503 || status === 429) && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
+  const mayWait = status === 503 || status === 429 || err.details.reason === 'in_progress';
+  if (mayWait && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
     response.headers = { 'retry-after': String(Math.ceil(retryAfter)) };
   }
   return response;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandContext, CommandKind } from '../../core/command';
 import { invalid } from '../../core/errors';
+import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { isJsonContentType, parseJson, writeJsonText } from '../../http/json';
 import type { Endpoint, HttpMethod, InboundDefinition, InboundRequest, OutboundResponse } from '../../http/wire';
 import { API_KEY_HEADER, createApiKeyCheck } from './nexus.auth';
@@ -23,7 +24,6 @@ const TRACE_HEADER = 'x-b3-traceid';
 const JSON_UTF8 = 'application/json; charset=utf-8';
 /** B3 propagation: a trace id is 16 or 32 hex characters; anything else is replaced, not passed on. */
 const B3_TRACE_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/i;
-const MAX_IDEMPOTENCY_KEY = 256;
 
 /** The caller's X-B3-TraceId, or a new one, set on the answer (errors too) before anything can fail. */
 function traceIdOf(req: InboundRequest): string {
@@ -33,13 +33,6 @@ function traceIdOf(req: InboundRequest): string {
   const traceId = typeof header === 'string' && B3_TRACE_ID.test(header) ? header : randomBytes(8).toString('hex');
   req.responseHeaders[TRACE_HEADER] = traceId;
   return traceId;
-}
-
-function idempotencyKeyOf(req: InboundRequest): string | undefined {
-  const header = req.headers['idempotency-key'];
-  if (typeof header !== 'string' || header === '') return undefined;
-  if (header.length > MAX_IDEMPOTENCY_KEY) throw invalid(`Idempotency-Key longer than ${MAX_IDEMPOTENCY_KEY} characters`, 'Idempotency-Key');
-  return header;
 }
 
 export const nexusInbound: InboundDefinition<NexusInboundConfig> = {

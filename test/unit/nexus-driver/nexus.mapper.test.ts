@@ -97,9 +97,9 @@ describe('nexus driver mapper: requests', () => {
     expect(JSON.parse(JSON.stringify(request.body))).toEqual(request.body);
   });
 
-  it('creates without externalId: not idempotent unless the caller sent an Idempotency-Key', () => {
+  it('creates without externalId: not idempotent, even with an Idempotency-Key (the Nexus spec defines none)', () => {
     expect(toCreateRequest(create())).toEqual({ method: 'POST', path: '/openmedia/customer-support/interactions', body: { userData: {} }, idempotent: false });
-    expect(toCreateRequest(create({ context: { ...context, idempotencyKey: 'k' } })).idempotent).toBe(true);
+    expect(toCreateRequest(create({ context: { ...context, idempotencyKey: 'k' } })).idempotent).toBe(false);
   });
 
   it('gets by id or externalId, idempotent, without a body', () => {

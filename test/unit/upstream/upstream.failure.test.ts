@@ -69,7 +69,7 @@ describe('upstream client: failures mapped to GatewayError', () => {
     const server = await h.server(answer(503, 'secret stack trace', { 'retry-after': '7' }));
     const err = await failure(h.client(server.url).request({ method: 'GET', path: '/', idempotent: false }));
     expect(err.code).toBe('upstream_unavailable');
-    expect(err.details).toEqual({ upstreamStatus: 503, retryAfterSeconds: 7 });
+    expect(err.details).toEqual({ upstreamStatus: 503, retryAfterSeconds: 7, applied: 'no' });
     expect(err.message).not.toMatch(/secret|127\.0\.0\.1/);
   });
 

@@ -1,0 +1,59 @@
+import type { CreateCommand } from './command';
+import { toGatewayError, type GatewayError } from './errors';
+import type { Created, Interaction } from './interaction';
+import type { Logger } from './logger';
+import type { Next, Outcome } from './pipeline';
+
+/**
+ * Part of a create's deadline kept back to resolve an unknown outcome: an upstream that hangs on every attempt
+ * must still leave time for the get by externalId that finds what it applied.
+ */
+const RESOLVE_SHARE = 0.25;
+
+/**
+ * Runs a create that carries an externalId and resolves the outcomes a plain create would get wrong (DESIGN §7):
+ * - the upstream may have applied it but the answer was lost (reset, timeout, 500): a get by externalId finds the
+ *   interaction, which is the answer; none found leaves the original failure;
+ * - the upstream says "already exists" for an externalId this create (or an earlier try of it whose outcome is
+ *   unknown, `resumed`) sent: that interaction is the answer, not a duplicate.
+ */
+export async function createResolvingOutcome(command: CreateCommand, next: Next, resumed: boolean, logger: Logger): Promise<Outcome> {
+  try {
+    return await next(withResolveReserve(command));
+  } catch (err) {
+    const error = toGatewayError(err);
+    if (!worthResolving(error, resumed)) throw error;
+    const found = await findByExternalId(command, next, logger);
+    if (found === undefined) throw error;
+    logger.info('An unknown create outcome was resolved by externalId', { requestId: command.context.requestId, code: error.code, backend: found.backend });
+    return found;
+  }
+}
+
+function worthResolving(error: GatewayError, resumed: boolean): boolean {
+  const mayHaveApplied = error.details.applied === 'unknown';
+  return error.code === 'already_exists' ? mayHaveApplied || resumed : error.retryable && mayHaveApplied;
+}
+
+function withResolveReserve(command: CreateCommand): CreateCommand {
+  const { deadline } = command.context;
+  if (deadline === undefined) return command;
+  const now = Date.now();
+  return { ...command, context: { ...command.context, deadline: now + Math.max(0, (deadline - now) * (1 - RESOLVE_SHARE)) } };
+}
+
+/** The live interaction with the create's externalId, as a create's answer; undefined when none can be found. */
+async function findByExternalId(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome | undefined> {
+  const { idempotencyKey: _key, ...context } = command.context;
+  try {
+    const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: { by: 'externalId', value: command.externalId! } });
+    const interaction = result as Interaction;
+    if (interaction.state === 'stopped') return undefined;
+    const created: Created = { id: interaction.id, externalId: command.externalId! };
+    return { result: created, backend };
+  } catch (err) {
+    const error = toGatewayError(err);
+    if (error.code !== 'not_found') logger.warn('Could not resolve an unknown create outcome', { requestId: command.context.requestId, code: error.code });
+    return undefined;
+  }
+}

@@ -1,0 +1,175 @@
+import { createResolvingOutcome } from './ambiguous';
+import type { Command } from './command';
+import type { Route } from './dispatcher';
+import { GatewayError, invalid, toGatewayError } from './errors';
+import { digest, fingerprintOf } from './fingerprint';
+import { errorOf, IdempotencyRecords, replayOf, type Held } from './idempotency';
+import type { Interaction } from './interaction';
+import type { Logger } from './logger';
+import type { Next, Outcome, Stage } from './pipeline';
+import type { StateStore } from './state-store';
+
+export interface IdempotencyOptions {
+  /** How long a settled record answers retries (config `idempotency.ttlMs`, default 24 h). */
+  ttlMs: number;
+  /** How long a retry waits for the first try still running before it answers "in progress" (`idempotency.waitMs`). */
+  waitMs: number;
+  /** The longest a request may run (server.requestTimeoutMs): a claim lapses some time after it. */
+  requestTimeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+export const DEFAULT_IDEMPOTENCY = { ttlMs: 24 * 60 * 60 * 1000, waitMs: 2000 } as const;
+
+/** Beyond the request's deadline, how long a claim still holds: its owner may be settling the record. */
+const CLAIM_MARGIN_MS = 5000;
+const POLL_FIRST_MS = 10;
+const POLL_MAX_MS = 200;
+const WRITES = new Set<Command['kind']>(['create', 'update', 'stop', 'agent']);
+
+/**
+ * Which record a command is answered from: an explicit Idempotency-Key on any write (IETF draft -07), else a
+ * create's externalId (DESIGN §4, §7). Scoped per client (dialect and API key label, Basic user or anonymous) and
+ * service: one client's key never answers another's request.
+ */
+interface RecordKey {
+  store: string;
+  by: 'key' | 'externalId';
+}
+
+function recordKeyOf(command: Command): RecordKey | undefined {
+  const { context } = command;
+  const scope = [context.dialect, context.client ?? '', command.service];
+  if (context.idempotencyKey !== undefined && WRITES.has(command.kind)) {
+    return { store: `idem:${digest(JSON.stringify([...scope, 'key', context.idempotencyKey]))}`, by: 'key' };
+  }
+  if (command.kind === 'create' && command.externalId !== undefined) {
+    return { store: `idem:${digest(JSON.stringify([...scope, 'ext', command.externalId]))}`, by: 'externalId' };
+  }
+  return undefined;
+}
+
+const inProgress = (): GatewayError =>
+  new GatewayError('conflict', 'A request with this idempotency key is still in progress; try again shortly', { reason: 'in_progress', retryAfterSeconds: 1 });
+
+const keyReused = (): GatewayError => {
+  const err = invalid('This Idempotency-Key was already used for a different request', 'Idempotency-Key');
+  return new GatewayError(err.code, err.message, { ...err.details, reason: 'idempotency_key_reused' });
+};
+
+const duplicate = (externalId: string): GatewayError =>
+  new GatewayError('already_exists', `An interaction with externalId ${externalId} already exists`, { subject: 'interaction', ref: externalId });
+
+/** A failure that is the request's final answer is stored (IETF draft -07 §2.6); one worth retrying is not. */
+const isFinal = (error: GatewayError): boolean => !error.retryable && error.code !== 'internal' && error.details.reason !== 'in_progress';
+
+/**
+ * A retried write is answered from the first one's record, never run twice (DESIGN §7). Commands without a key
+ * pass straight through: the hot path does not touch the store.
+ */
+export function idempotencyStage(store: StateStore, options: IdempotencyOptions): Stage {
+  const now = options.now ?? Date.now;
+  const records = new IdempotencyRecords(store, { ttlMs: options.ttlMs, pendingMs: options.requestTimeoutMs + CLAIM_MARGIN_MS, now });
+  const { logger } = options;
+
+  /** Runs the command under this try's claim and settles the record with what it answered. */
+  async function runClaimed(command: Command, next: Next, claim: Held, key: RecordKey, resumed: boolean): Promise<Outcome> {
+    let outcome: Outcome;
+    try {
+      outcome = command.kind === 'create' && command.externalId !== undefined ? await createResolvingOutcome(command, next, resumed, logger) : await next();
+    } catch (err) {
+      const error = toGatewayError(err);
+      await settleQuietly(command, () =>
+        error.details.applied === 'unknown' ? records.markUnknown(claim) : key.by === 'key' && isFinal(error) ? records.fail(claim, error) : records.release(claim),
+      );
+      throw error;
+    }
+    await settleQuietly(command, () => records.complete(claim, outcome));
+    return outcome;
+  }
+
+  /**
+   * The write has run: failing to record it must not turn its answer into an error. A retry then runs it again,
+   * which an externalId makes harmless (the upstream refuses a second one and the duplicate is resolved).
+   */
+  async function settleQuietly(command: Command, settle: () => Promise<boolean>): Promise<void> {
+    try {
+      if (!(await settle())) logger.warn('An idempotency claim lapsed before its request ended', { requestId: command.context.requestId });
+    } catch (err) {
+      logger.warn('Could not record an idempotent request', { requestId: command.context.requestId, error: String(err) });
+    }
+  }
+
+  /** A record of a create by externalId whose interaction has since stopped (or gone) no longer answers: DESIGN §7. */
+  async function isStale(command: Command, next: Next, held: Held): Promise<boolean> {
+    if (held.record.s !== 'done') return false;
+    const id = (held.record.r as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string') return false;
+    const { idempotencyKey: _key, ...context } = command.context;
+    try {
+      const { result } = await next({ kind: 'get', service: command.service, context, ref: { by: 'id', value: id } });
+      return (result as Interaction).state === 'stopped';
+    } catch (err) {
+      return toGatewayError(err).code === 'not_found';
+    }
+  }
+
+  /** Polls a pending record until it settles, the wait is over, or the caller's deadline is near. */
+  async function awaitSettled(command: Command, held: Held): Promise<Held | undefined> {
+    const until = Math.min(now() + options.waitMs, (command.context.deadline ?? Infinity) - POLL_MAX_MS);
+    let pause = POLL_FIRST_MS;
+    let current: Held | undefined = held;
+    while (current?.record.s === 'pending' && now() + pause < until) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(POLL_MAX_MS, pause * 2);
+      current = await records.read(held.key);
+    }
+    return current;
+  }
+
+  return {
+    name: 'idempotency',
+    async run(command: Command, _route: Route, next: Next): Promise<Outcome> {
+      const key = recordKeyOf(command);
+      if (key === undefined) return next();
+      const fp = fingerprintOf(command);
+      // Bounded: each turn either answers or finds the record changed by another try.
+      for (let turn = 0; turn < 5; turn += 1) {
+        const claim = await records.claim(key.store, fp);
+        if ('claimed' in claim) return runClaimed(command, next, claim.claimed, key, false);
+        let held: Held | undefined = claim.existing;
+        const same = held.record.fp === fp;
+        if (!same && key.by === 'key') throw keyReused();
+        if (held.record.s === 'pending') {
+          held = await awaitSettled(command, held);
+          if (held === undefined) continue;
+          if (held.record.s === 'pending') throw inProgress();
+        }
+        const { record } = held;
+        if (record.s === 'unknown') {
+          // The earlier try may have applied it: this one resolves a duplicate of that externalId as its own.
+          const taken = await records.takeOver(held, fp);
+          if (taken) return runClaimed(command, next, taken, key, record.fp === fp);
+          continue;
+        }
+        if (record.fp !== fp) {
+          if (key.by === 'key') throw keyReused();
+          // Another create with this externalId: a duplicate while that interaction lives (DESIGN §4).
+          if (!(await isStale(command, next, held))) throw duplicate((command as { externalId: string }).externalId);
+          const taken = await records.takeOver(held, fp);
+          if (taken) return runClaimed(command, next, taken, key, false);
+          continue;
+        }
+        if (record.s === 'failed') throw errorOf(record);
+        if (key.by === 'externalId' && (await isStale(command, next, held))) {
+          const taken = await records.takeOver(held, fp);
+          if (taken) return runClaimed(command, next, taken, key, false);
+          continue;
+        }
+        return replayOf(record);
+      }
+      throw inProgress();
+    },
+  };
+}

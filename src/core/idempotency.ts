@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayError, type ErrorCode, type ErrorDetails } from './errors';
+import type { Outcome } from './pipeline';
+import type { StateStore } from './state-store';
+
+/**
+ * Idempotency records (DESIGN §7; IETF draft-ietf-httpapi-idempotency-key-header-07) on the state store's
+ * primitives, so every store kind shares them and several replicas on one store see the same records:
+ * - claim: setIfAbsent → `pending` {fingerprint, owner, startedAt}, with a short lease (a crashed owner's claim
+ *   lapses instead of blocking retries for the whole TTL);
+ * - settle: compareAndSet pending → `done` (the result) or `failed` (a final error), for the whole TTL;
+ * - release: delete(expected) when the failure is worth retrying (nothing is stored, the client may retry);
+ * - unknown: compareAndSet pending → `unknown` when the upstream may have applied the write: the next try resolves
+ *   the outcome instead of reporting the caller's own create as a duplicate.
+ */
+
+export type IdempotencyRecord =
+  | { s: 'pending'; fp: string; owner: string; at: number }
+  | { s: 'done'; fp: string; b: string; r?: unknown }
+  | { s: 'failed'; fp: string; e: { code: ErrorCode; message: string; details: ErrorDetails } }
+  | { s: 'unknown'; fp: string };
+
+/** A record as read, with its raw value: every change is a compare-and-set against it. */
+export interface Held {
+  key: string;
+  raw: string;
+  record: IdempotencyRecord;
+}
+
+export interface IdempotencyRecordsOptions {
+  /** How long a settled record answers retries (default 24 h). */
+  ttlMs: number;
+  /** How long a claim holds before another try may take over: the request's own deadline plus a margin. */
+  pendingMs: number;
+  now: () => number;
+}
+
+export class IdempotencyRecords {
+  constructor(
+    private readonly store: StateStore,
+    private readonly options: IdempotencyRecordsOptions,
+  ) {}
+
+  /** This try's claim on `key`, or the record already there. */
+  async claim(key: string, fp: string): Promise<{ claimed: Held } | { existing: Held }> {
+    for (;;) {
+      const pending = this.pending(fp);
+      if (await this.store.setIfAbsent(key, pending.raw, this.options.pendingMs)) return { claimed: { key, ...pending } };
+      const existing = await this.read(key);
+      // Expired or settled away between the two calls: claim again.
+      if (existing) return { existing };
+    }
+  }
+
+  /** Takes over a record whose outcome is unknown (or stale), for this try; undefined when another try was quicker. */
+  async takeOver(held: Held, fp: string): Promise<Held | undefined> {
+    const pending = this.pending(fp);
+    return (await this.store.compareAndSet(held.key, held.raw, pending.raw, this.options.pendingMs)) ? { key: held.key, ...pending } : undefined;
+  }
+
+  async read(key: string): Promise<Held | undefined> {
+    const raw = await this.store.get(key);
+    return raw === undefined ? undefined : { key, raw, record: JSON.parse(raw) as IdempotencyRecord };
+  }
+
+  /** False when the claim had lapsed and another try holds the key now. */
+  complete(claim: Held, outcome: Outcome): Promise<boolean> {
+    const record: IdempotencyRecord = { s: 'done', fp: claim.record.fp, b: outcome.backend };
+    if (outcome.result !== undefined) record.r = outcome.result;
+    return this.settle(claim, record);
+  }
+
+  fail(claim: Held, error: GatewayError): Promise<boolean> {
+    return this.settle(claim, { s: 'failed', fp: claim.record.fp, e: { code: error.code, message: error.message, details: error.details } });
+  }
+
+  markUnknown(claim: Held): Promise<boolean> {
+    return this.settle(claim, { s: 'unknown', fp: claim.record.fp });
+  }
+
+  release(held: Held): Promise<boolean> {
+    return this.store.delete(held.key, held.raw);
+  }
+
+  private settle(claim: Held, record: IdempotencyRecord): Promise<boolean> {
+    return this.store.compareAndSet(claim.key, claim.raw, JSON.stringify(record), this.options.ttlMs);
+  }
+
+  private pending(fp: string): { raw: string; record: IdempotencyRecord } {
+    const record: IdempotencyRecord = { s: 'pending', fp, owner: randomUUID(), at: this.options.now() };
+    return { raw: JSON.stringify(record), record };
+  }
+}
+
+/** What a settled record answers on replay. */
+export function replayOf(record: Extract<IdempotencyRecord, { s: 'done' }>): Outcome {
+  return { result: record.r as Outcome['result'], backend: record.b };
+}
+
+export function errorOf(record: Extract<IdempotencyRecord, { s: 'failed' }>): GatewayError {
+  return new GatewayError(record.e.code, record.e.message, record.e.details);
+}
