@@ -2,6 +2,8 @@ import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { CommandKind, CommandOf } from './core/command';
 import { Dispatcher, type Dispatched } from './core/dispatcher';
+import { resolveStage } from './core/ambiguous';
+import { assignExternalIdStage } from './core/assign-external-id.stage';
 import { idempotencyStage } from './core/idempotency.stage';
 import { indexStage } from './core/index.stage';
 import { composePipeline } from './core/pipeline';
@@ -56,6 +58,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const run = composePipeline(
     [
       idempotencyStage(store, { ...config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs, logger }),
+      assignExternalIdStage(backendsWith(config, 'assignExternalId')),
+      resolveStage(logger),
       indexStage(index),
     ],
     (command, route) => dispatcher.dispatch(command, route),
@@ -117,6 +121,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       if (!deps.store) await store.close();
     },
   };
+}
+
+/** The backends whose config turns an option on (options every HTTP backend takes; absent elsewhere). */
+function backendsWith(config: GatewayConfig, option: 'assignExternalId'): Set<string> {
+  return new Set(Object.entries(config.backends).filter(([, backend]) => (backend as Partial<Record<typeof option, boolean>>)[option] === true).map(([name]) => name));
 }
 
 /** Asks, in config order, each backend that can find an id by itself; the first that knows it answers. */

@@ -2,7 +2,7 @@ import type { CreateCommand } from './command';
 import { toGatewayError, type GatewayError } from './errors';
 import type { Created, Interaction } from './interaction';
 import type { Logger } from './logger';
-import type { Next, Outcome } from './pipeline';
+import type { Next, Outcome, Stage } from './pipeline';
 
 /**
  * Part of a create's deadline kept back to resolve an unknown outcome: an upstream that hangs on every attempt
@@ -11,18 +11,26 @@ import type { Next, Outcome } from './pipeline';
 const RESOLVE_SHARE = 0.25;
 
 /**
- * Runs a create that carries an externalId and resolves the outcomes a plain create would get wrong (DESIGN §7):
+ * Creates that carry an externalId have the outcomes a plain create would get wrong resolved (DESIGN §7):
  * - the upstream may have applied it but the answer was lost (reset, timeout, 500): a get by externalId finds the
  *   interaction, which is the answer; none found leaves the original failure;
  * - the upstream says "already exists" for an externalId this create (or an earlier try of it whose outcome is
- *   unknown, `resumed`) sent: that interaction is the answer, not a duplicate.
+ *   unknown, context.priorOutcomeUnknown) sent: that interaction is the answer, not a duplicate.
  */
-export async function createResolvingOutcome(command: CreateCommand, next: Next, resumed: boolean, logger: Logger): Promise<Outcome> {
+export function resolveStage(logger: Logger): Stage {
+  return {
+    name: 'resolve',
+    run: (command, _route, next) =>
+      command.kind === 'create' && command.externalId !== undefined ? createResolvingOutcome(command, next, logger) : next(),
+  };
+}
+
+async function createResolvingOutcome(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome> {
   try {
     return await next(withResolveReserve(command));
   } catch (err) {
     const error = toGatewayError(err);
-    if (!worthResolving(error, resumed)) throw error;
+    if (!worthResolving(error, command.context.priorOutcomeUnknown === true)) throw error;
     const found = await findByExternalId(command, next, logger);
     if (found === undefined) throw error;
     logger.info('An unknown create outcome was resolved by externalId', { requestId: command.context.requestId, code: error.code, backend: found.backend });
@@ -44,7 +52,7 @@ function withResolveReserve(command: CreateCommand): CreateCommand {
 
 /** The live interaction with the create's externalId, as a create's answer; undefined when none can be found. */
 async function findByExternalId(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome | undefined> {
-  const { idempotencyKey: _key, ...context } = command.context;
+  const { idempotencyKey: _key, priorOutcomeUnknown: _prior, ...context } = command.context;
   try {
     const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: { by: 'externalId', value: command.externalId! } });
     const interaction = result as Interaction;

@@ -8,6 +8,11 @@ export interface CommandContext {
   /** The authenticated client (API key name, Basic user, agent), or undefined when anonymous. */
   client?: string;
   idempotencyKey?: string;
+  /**
+   * Set by the idempotency stage: an earlier try of this very request may have been applied upstream, so an
+   * "already exists" for its externalId is that try's interaction, not a duplicate.
+   */
+  priorOutcomeUnknown?: boolean;
   /** GMS `gms_user` header: passed through as context, never a credential. */
   gmsUser?: string;
   /** Distributed trace id (Nexus X-B3-TraceId), propagated upstream. */

@@ -1,4 +1,3 @@
-import { createResolvingOutcome } from './ambiguous';
 import type { Command } from './command';
 import type { Route } from './dispatcher';
 import { GatewayError, invalid, toGatewayError } from './errors';
@@ -77,7 +76,7 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   async function runClaimed(command: Command, next: Next, claim: Held, key: RecordKey, resumed: boolean): Promise<Outcome> {
     let outcome: Outcome;
     try {
-      outcome = command.kind === 'create' && command.externalId !== undefined ? await createResolvingOutcome(command, next, resumed, logger) : await next();
+      outcome = await next(resumed ? { ...command, context: { ...command.context, priorOutcomeUnknown: true } } : command);
     } catch (err) {
       const error = toGatewayError(err);
       await settleQuietly(command, () =>

@@ -154,20 +154,36 @@ export const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-length'
 export const senderHeaders = (r: Recorded): Record<string, unknown> =>
   Object.fromEntries(Object.entries(r.headers).filter(([name]) => !TRANSPORT_HEADERS.has(name)));
 
+/** Sends the recorded request to the server at `base()` and reads its whole answer. */
+async function relay(base: () => string, seen: Recorded): Promise<Canned> {
+  const headers = Object.fromEntries(
+    Object.entries(seen.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !TRANSPORT_HEADERS.has(e[0])),
+  );
+  const answer = await fetch(base() + seen.path, { method: seen.method, headers, ...(seen.body === '' ? {} : { body: seen.body }) });
+  return { status: answer.status, text: await answer.text(), headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' } };
+}
+
 /** Passes the request on to the server at `base()` and relays its answer: the fake becomes a transparent recorder. */
 export const forwardTo =
   (base: () => string): Handler =>
-  (_req, res, seen) => {
-    const relay = async (): Promise<void> => {
-      const headers = Object.fromEntries(
-        Object.entries(seen.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !TRANSPORT_HEADERS.has(e[0])),
-      );
-      const answer = await fetch(base() + seen.path, { method: seen.method, headers, ...(seen.body === '' ? {} : { body: seen.body }) });
-      const body = await answer.text();
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    };
-    relay().catch(() => res.destroy());
+  (req, res, seen) => {
+    relay(base, seen).then(
+      (answer) => serve(answer)(req, res, seen),
+      () => res.destroy(),
+    );
+  };
+
+/**
+ * An upstream that really applies the request (on the server at `base()`) and then loses the answer: the connection
+ * is reset (`reset`) or the answer comes only after `lateMs`, past the client's timeout.
+ */
+export const appliedThen =
+  (base: () => string, fault: 'reset' | { lateMs: number }): Handler =>
+  (req, res, seen) => {
+    relay(base, seen).then(
+      (answer) => (fault === 'reset' ? req.socket.destroy() : delayed(fault.lateMs, answer)(req, res, seen)),
+      () => res.destroy(),
+    );
   };
 
 // ── upstreams that are not HTTP servers at all ──────────────────────────────────────────────────────────────

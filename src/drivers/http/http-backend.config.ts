@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intValue } from '../../config/coerce';
+import { boolValue, intValue } from '../../config/coerce';
 
 /** Options every HTTP driver takes, merged into its own config schema. */
 export const httpBackendOptions = {
@@ -13,4 +13,9 @@ export const httpBackendOptions = {
   breakerResetMs: intValue(1).default(5000),
   /** Keep-alive connections per backend. */
   connections: intValue(1).default(64),
+  /**
+   * Creates without an externalId get one the gateway makes up, so a repeat is recognised and an unknown outcome
+   * can be resolved (core/assign-external-id.stage.ts says the trade-off).
+   */
+  assignExternalId: boolValue().default(false),
 };
