@@ -138,9 +138,10 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
         const claim = await records.claim(key.store, fp);
         if ('claimed' in claim) return runClaimed(command, next, claim.claimed, key, false);
         let held: Held | undefined = claim.existing;
-        const same = held.record.fp === fp;
-        if (!same && key.by === 'key') throw keyReused();
-        if (held.record.s === 'pending') {
+        if (held.record.fp !== fp && key.by === 'key') throw keyReused();
+        // A record seen settling while this try waited is fresh: no need to ask whether its interaction still lives.
+        const fresh = held.record.s === 'pending';
+        if (fresh) {
           held = await awaitSettled(command, held);
           if (held === undefined) continue;
           if (held.record.s === 'pending') throw inProgress();
@@ -155,13 +156,13 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
         if (record.fp !== fp) {
           if (key.by === 'key') throw keyReused();
           // Another create with this externalId: a duplicate while that interaction lives (DESIGN §4).
-          if (!(await isStale(command, next, held))) throw duplicate((command as { externalId: string }).externalId);
+          if (fresh || !(await isStale(command, next, held))) throw duplicate((command as { externalId: string }).externalId);
           const taken = await records.takeOver(held, fp);
           if (taken) return runClaimed(command, next, taken, key, false);
           continue;
         }
         if (record.s === 'failed') throw errorOf(record);
-        if (key.by === 'externalId' && (await isStale(command, next, held))) {
+        if (key.by === 'externalId' && !fresh && (await isStale(command, next, held))) {
           const taken = await records.takeOver(held, fp);
           if (taken) return runClaimed(command, next, taken, key, false);
           continue;

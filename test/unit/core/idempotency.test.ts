@@ -1,0 +1,87 @@
+import type { CreateCommand } from '../../../src/core/command';
+import { GatewayError } from '../../../src/core/errors';
+import { fingerprintOf } from '../../../src/core/fingerprint';
+import { errorOf, IdempotencyRecords, replayOf } from '../../../src/core/idempotency';
+import { MemoryStateStore } from '../../../src/store/memory.state-store';
+
+function setup() {
+  let clock = 1_000;
+  const now = () => clock;
+  const store = new MemoryStateStore({ maxEntries: 1000, maxBytes: 1 << 20, now });
+  const records = new IdempotencyRecords(store, { ttlMs: 10_000, pendingMs: 500, now });
+  return { records, advance: (ms: number) => void (clock += ms) };
+}
+
+describe('idempotency records on a state store', () => {
+  test('one claim per key; a second try sees the pending record, then the settled result', async () => {
+    const { records } = setup();
+    const first = await records.claim('k', 'fp1');
+    if (!('claimed' in first)) throw new Error('expected a claim');
+    const second = await records.claim('k', 'fp1');
+    expect('existing' in second && second.existing.record).toMatchObject({ s: 'pending', fp: 'fp1' });
+    expect(await records.complete(first.claimed, { result: { id: 'I1' }, backend: 'sim' })).toBe(true);
+    const third = await records.claim('k', 'fp1');
+    if (!('existing' in third) || third.existing.record.s !== 'done') throw new Error('expected a settled record');
+    expect(replayOf(third.existing.record)).toEqual({ result: { id: 'I1' }, backend: 'sim' });
+  });
+
+  test('a claim whose owner died lapses after pendingMs; the late owner can no longer settle it', async () => {
+    const { records, advance } = setup();
+    const dead = await records.claim('k', 'fp');
+    advance(501);
+    const taker = await records.claim('k', 'fp');
+    expect('claimed' in taker).toBe(true);
+    if (!('claimed' in dead)) throw new Error('expected a claim');
+    expect(await records.complete(dead.claimed, { result: { id: 'late' }, backend: 'sim' })).toBe(false);
+  });
+
+  test('a final failure is kept and revived; a release leaves nothing; settled records expire after ttlMs', async () => {
+    const { records, advance } = setup();
+    const c = await records.claim('k', 'fp');
+    if (!('claimed' in c)) throw new Error('expected a claim');
+    await records.fail(c.claimed, new GatewayError('conflict', 'stopped', { ref: 'I1' }));
+    const seen = await records.claim('k', 'fp');
+    if (!('existing' in seen) || seen.existing.record.s !== 'failed') throw new Error('expected a failure');
+    expect(errorOf(seen.existing.record)).toMatchObject({ code: 'conflict', message: 'stopped', details: { ref: 'I1' } });
+    advance(10_001);
+    const again = await records.claim('k', 'fp');
+    if (!('claimed' in again)) throw new Error('expected a claim after expiry');
+    expect(await records.release(again.claimed)).toBe(true);
+    expect(await records.read('k')).toBeUndefined();
+  });
+
+  test('an unknown outcome is taken over by exactly one later try', async () => {
+    const { records } = setup();
+    const c = await records.claim('k', 'fp');
+    if (!('claimed' in c)) throw new Error('expected a claim');
+    await records.markUnknown(c.claimed);
+    const held = await records.read('k');
+    expect(held?.record).toEqual({ s: 'unknown', fp: 'fp' });
+    const [a, b] = await Promise.all([records.takeOver(held!, 'fp'), records.takeOver(held!, 'fp')]);
+    expect([a, b].filter((t) => t !== undefined)).toHaveLength(1);
+  });
+});
+
+describe('fingerprint of a command', () => {
+  const create = (fields: Partial<CreateCommand>): CreateCommand => ({
+    kind: 'create',
+    service: 's',
+    context: { requestId: 'r1', dialect: 'nexus', receivedAt: new Date(1) },
+    userData: [{ key: 'k', type: 'str', value: 'v' }],
+    extra: { 'vsp.A': '1', 'vsp.B': '2' },
+    ...fields,
+  });
+
+  test('ignores who asked and when, and the order of object keys', () => {
+    const a = create({});
+    const b = create({ context: { requestId: 'r2', dialect: 'nexus', receivedAt: new Date(2), idempotencyKey: 'x' }, extra: { 'vsp.B': '2', 'vsp.A': '1' } });
+    expect(fingerprintOf(a)).toBe(fingerprintOf(b));
+  });
+
+  test('differs with any field of the request', () => {
+    const base = fingerprintOf(create({}));
+    expect(fingerprintOf(create({ externalId: 'e' }))).not.toBe(base);
+    expect(fingerprintOf(create({ userData: [{ key: 'k', type: 'str', value: 'w' }] }))).not.toBe(base);
+    expect(fingerprintOf(create({ service: 't' }))).not.toBe(base);
+  });
+});
