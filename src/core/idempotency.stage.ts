@@ -25,6 +25,7 @@ export const DEFAULT_IDEMPOTENCY = { ttlMs: 24 * 60 * 60 * 1000, waitMs: 2000 } 
 const CLAIM_MARGIN_MS = 5000;
 const POLL_FIRST_MS = 10;
 const POLL_MAX_MS = 200;
+const MAX_TURNS = 5;
 const WRITES = new Set<Command['kind']>(['create', 'update', 'stop', 'agent']);
 
 /**
@@ -127,6 +128,34 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
     return current;
   }
 
+  /** Runs the command under a record another try left (unknown outcome, stale); undefined when a third was quicker. */
+  async function takeOver(command: Command, next: Next, key: RecordKey, fp: string, held: Held, resumed: boolean): Promise<Outcome | undefined> {
+    const taken = await records.takeOver(held, fp);
+    return taken ? runClaimed(command, next, taken, key, resumed) : undefined;
+  }
+
+  /** The answer a record already there gives this try; undefined when the record changed and a new claim is due. */
+  async function answerFrom(command: Command, next: Next, key: RecordKey, fp: string, existing: Held): Promise<Outcome | undefined> {
+    if (existing.record.fp !== fp && key.by === 'key') throw keyReused();
+    // A record seen settling while this try waited is fresh: its interaction need not be checked.
+    const fresh = existing.record.s === 'pending';
+    const held = fresh ? await awaitSettled(command, existing) : existing;
+    if (held === undefined) return undefined;
+    const { record } = held;
+    if (record.s === 'pending') throw inProgress();
+    // The earlier try may have applied it: this one takes a duplicate of that externalId as its own.
+    if (record.s === 'unknown') return takeOver(command, next, key, fp, held, record.fp === fp);
+    if (record.fp !== fp) {
+      if (key.by === 'key') throw keyReused();
+      // Another create with this externalId: a duplicate while that interaction lives (DESIGN §4).
+      if (fresh || !(await isStale(command, next, held))) throw duplicate((command as { externalId: string }).externalId);
+      return takeOver(command, next, key, fp, held, false);
+    }
+    if (record.s === 'failed') throw errorOf(record);
+    if (key.by === 'externalId' && !fresh && (await isStale(command, next, held))) return takeOver(command, next, key, fp, held, false);
+    return replayOf(record);
+  }
+
   return {
     name: 'idempotency',
     async run(command: Command, _route: Route, next: Next): Promise<Outcome> {
@@ -134,40 +163,11 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
       if (key === undefined) return next();
       const fp = fingerprintOf(command);
       // Bounded: each turn either answers or finds the record changed by another try.
-      for (let turn = 0; turn < 5; turn += 1) {
+      for (let turn = 0; turn < MAX_TURNS; turn += 1) {
         const claim = await records.claim(key.store, fp);
         if ('claimed' in claim) return runClaimed(command, next, claim.claimed, key, false);
-        let held: Held | undefined = claim.existing;
-        if (held.record.fp !== fp && key.by === 'key') throw keyReused();
-        // A record seen settling while this try waited is fresh: no need to ask whether its interaction still lives.
-        const fresh = held.record.s === 'pending';
-        if (fresh) {
-          held = await awaitSettled(command, held);
-          if (held === undefined) continue;
-          if (held.record.s === 'pending') throw inProgress();
-        }
-        const { record } = held;
-        if (record.s === 'unknown') {
-          // The earlier try may have applied it: this one resolves a duplicate of that externalId as its own.
-          const taken = await records.takeOver(held, fp);
-          if (taken) return runClaimed(command, next, taken, key, record.fp === fp);
-          continue;
-        }
-        if (record.fp !== fp) {
-          if (key.by === 'key') throw keyReused();
-          // Another create with this externalId: a duplicate while that interaction lives (DESIGN §4).
-          if (fresh || !(await isStale(command, next, held))) throw duplicate((command as { externalId: string }).externalId);
-          const taken = await records.takeOver(held, fp);
-          if (taken) return runClaimed(command, next, taken, key, false);
-          continue;
-        }
-        if (record.s === 'failed') throw errorOf(record);
-        if (key.by === 'externalId' && !fresh && (await isStale(command, next, held))) {
-          const taken = await records.takeOver(held, fp);
-          if (taken) return runClaimed(command, next, taken, key, false);
-          continue;
-        }
-        return replayOf(record);
+        const answer = await answerFrom(command, next, key, fp, claim.existing);
+        if (answer !== undefined) return answer;
       }
       throw inProgress();
     },

@@ -158,12 +158,14 @@ describe('gms over HTTP, memory backend', () => {
     });
   });
 
-  it('duplicate externalId → 200, code 250', async () => {
+  it('duplicate externalId (another create with it) → 200, code 250; the same create again → its id', async () => {
     const ext = fresh('dup');
-    expect((await post('/svc-a', `externalId=${ext}`)).json.statusCode).toBe(0);
-    const dup = await post('/svc-a', `externalId=${ext}`);
+    const first = await post('/svc-a', `externalId=${ext}&userData%5Bk%5D=1`);
+    expect(first.json.statusCode).toBe(0);
+    const dup = await post('/svc-a', `externalId=${ext}&userData%5Bk%5D=2`);
     expect(dup.status).toBe(200);
     expect(dup.json).toEqual(failureCode(250));
+    expect((await post('/svc-a', `externalId=${ext}&userData%5Bk%5D=1`)).json).toEqual(first.json);
   });
 
   it('not found → 200, code 248 naming the id', async () => {

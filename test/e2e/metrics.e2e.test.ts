@@ -10,8 +10,10 @@ async function call(gw: TestGateway, method: string, path: string, headers: Reco
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
+/** Each call a different create (its user data differs): one with an externalId in use is a duplicate, not a retry. */
+let sent = 0;
 const gmsCreate = (gw: TestGateway, service: string, externalId: string) =>
-  call(gw, 'POST', `${GMS}/${service}`, FORM, `externalId=${externalId}&userData%5BK%5D=v`);
+  call(gw, 'POST', `${GMS}/${service}`, FORM, `externalId=${externalId}&userData%5BK%5D=v${(sent += 1)}`);
 
 /** Samples of the text exposition by series (`name{labels}`), labels as the registry wrote them. */
 async function scrape(gw: TestGateway): Promise<Map<string, number>> {

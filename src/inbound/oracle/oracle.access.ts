@@ -1,4 +1,5 @@
 import type { CommandContext, InteractionRef } from '../../core/command';
+import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import type { InboundDeps, InboundRequest } from '../../http/wire';
@@ -40,6 +41,9 @@ export class OracleAccess {
     if (caller.client !== undefined) req.facts.client = caller.client;
     const context: CommandContext = { requestId: req.requestId, dialect: ORACLE_DIALECT, receivedAt: req.receivedAt, deadline: req.deadline };
     if (caller.client !== undefined) context.client = caller.client;
+    // The generic HTTP Idempotency-Key (IETF draft -07): a POST or PATCH sent again is answered from the first.
+    const idempotencyKey = idempotencyKeyOf(req);
+    if (idempotencyKey !== undefined) context.idempotencyKey = idempotencyKey;
     return { caller, context };
   }
 

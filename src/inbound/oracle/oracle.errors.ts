@@ -56,7 +56,8 @@ export function renderOracleError(err: GatewayError, challenge?: string): Outbou
   const headers: Record<string, string> = {};
   if (status === 401 && challenge) headers['www-authenticate'] = challenge;
   const retryAfter = err.details.retryAfterSeconds;
-  if ((status === 503 || status === 429) && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
+  const mayWait = status === 503 || status === 429 || err.details.reason === 'in_progress';
+  if (mayWait && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
     headers['retry-after'] = String(Math.ceil(retryAfter));
   }
   return {

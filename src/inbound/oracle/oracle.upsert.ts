@@ -28,7 +28,9 @@ export async function upsertCreate(
     if (!existing || existing.state === 'stopped') return undefined;
     const byId = { by: 'id' as const, value: existing.id };
     if (command.userData.length === 0) return existing;
-    await deps.execute({ kind: 'update', service, context, ref: byId, changes: [{ op: 'upsert', entries: command.userData }] }, req);
+    // The caller's Idempotency-Key names its POST (the create), not this update made on its behalf.
+    const { idempotencyKey: _key, ...updateContext } = context;
+    await deps.execute({ kind: 'update', service, context: updateContext, ref: byId, changes: [{ op: 'upsert', entries: command.userData }] }, req);
     return access.get({ service, context, ref: byId }, req);
   };
 
