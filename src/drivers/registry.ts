@@ -6,12 +6,14 @@ import { gmsDriver } from './gms/gms.driver';
 import { memoryConfigSchema, memoryDriver } from './memory';
 import { nexusDriverConfigSchema } from './nexus/nexus.config';
 import { nexusDriver } from './nexus/nexus.driver';
+import { oracleDriverConfigSchema } from './oracle/oracle.config';
+import { oracleDriver } from './oracle/oracle.driver';
 
 /**
  * Every backend driver, keyed by the `driver:` value of its config. The config schema is the union of the
  * drivers' own schemas, so a backend config is validated by the driver that will run it.
  */
-export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema, nexusDriverConfigSchema, gmsDriverConfigSchema]);
+export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema, nexusDriverConfigSchema, gmsDriverConfigSchema, oracleDriverConfigSchema]);
 export type BackendConfig = z.output<typeof backendConfigSchema>;
 
 type Registry = { [K in BackendConfig['driver']]: DriverDefinition<Extract<BackendConfig, { driver: K }>, HttpDriverDeps> };
@@ -20,6 +22,7 @@ export const driverRegistry: Registry = {
   memory: memoryDriver,
   nexus: nexusDriver,
   gms: gmsDriver,
+  oracle: oracleDriver,
 };
 
 /** Deps carry every driver kind's extras (e.g. the upstream observer); a driver reads the ones it needs. */

@@ -68,6 +68,16 @@ export class OracleAccess {
     return { interactionId, service, ref: { by: 'id', value: id }, context };
   }
 
+  /** The canonical id of a create's ParentInteractionId; one the caller cannot see is as unknown as a missing one. */
+  async parentOf(parentInteractionId: number, caller: OracleCaller): Promise<string> {
+    const id = await this.deps.index.idOfNumericAlias(parentInteractionId);
+    const service = id === undefined ? undefined : ((await this.deps.index.locate(id))?.service ?? this.config.service);
+    if (id === undefined || service === undefined || !caller.mayUse(service)) {
+      throw new GatewayError('invalid_request', `ParentInteractionId ${parentInteractionId} names no interaction`, { field: 'ParentInteractionId' });
+    }
+    return id;
+  }
+
   async get(where: Pick<Located, 'service' | 'ref' | 'context'>, req: InboundRequest): Promise<Interaction> {
     const { result } = await this.deps.execute({ kind: 'get', service: where.service, context: where.context, ref: where.ref }, req);
     return result;

@@ -58,6 +58,7 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           const service = access.createService(caller);
           const body = parseOracleRequest(createRequestSchema, jsonBody(req));
           const command = toCreateCommand(body, service, context);
+          if (body.ParentInteractionId) command.parentInteractionId = await access.parentOf(body.ParentInteractionId, caller);
           const upsert = String(req.headers['upsert-mode'] ?? '').toLowerCase() === 'true';
           const { interaction, created } = await upsertCreate(deps, access, command, upsert, req);
           return item(created ? 201 : 200, await access.item(interaction, req));

@@ -26,6 +26,7 @@ export const createRequestSchema = z.object({
   Description: text,
   OriginalSystemReference: z.string().min(1, 'must not be empty').nullish(),
   StartTime: dateTime,
+  ParentInteractionId: z.number().int().positive().nullish(),
   InteractionData: z.array(dataRowSchema).nullish(),
 });
 export type CreateRequest = z.infer<typeof createRequestSchema>;
