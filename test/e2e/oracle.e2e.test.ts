@@ -143,6 +143,17 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       });
     });
 
+    it('a ParentInteractionId names a known interaction; an unknown one is 400', async () => {
+      const parent = (await api.post(SPEC_CREATE_BODY)).json;
+      const child = await api.post({ ParentInteractionId: parent.InteractionId });
+      expect(child.status).toBe(201);
+      expect(child.json).toMatchObject({ ParentInteractionId: parent.InteractionId, TopLevelFlag: 'false' });
+      const unknown = await api.post({ ParentInteractionId: 8999999999999 });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json).toEqual(oracleError(400));
+      expect((await api.post({ ParentInteractionId: 1.5 })).status).toBe(400);
+    });
+
     it('lists the service interactions page by page', async () => {
       for (let i = 0; i < 3; i++) expect((await api.post({ OriginalSystemReference: `listed-${i}` })).status).toBe(201);
       const first = await api.get('?limit=2');
