@@ -212,6 +212,13 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       expect((await api.get(`/${id}`)).json.InteractionData).toEqual([{ InteractionId: id, DataKey: 'Keep', DataValue: 'kept' }]);
     });
 
+    it('an integer past 2^53 keeps its exact digits; an object value keeps its key order', async () => {
+      const created = await api.post('{"InteractionData":[{"DataKey":"Big","DataValue":12345678901234567890},{"DataKey":"Nested","DataValue":{"b":1,"2":"x","a":{"z":1,"1":2}}}]}');
+      expect(created.status).toBe(201);
+      expect(created.text).toContain('"DataKey":"Big","DataValue":"12345678901234567890"');
+      expect(created.text).toContain('"DataValue":{"b":1,"2":"x","a":{"z":1,"1":2}}');
+    });
+
     it('PATCH of the interaction upserts its InteractionData rows', async () => {
       const { json: item } = await api.post({ InteractionData: [{ DataKey: 'a', DataValue: '1' }, { DataKey: 'b', DataValue: '2' }] });
       const patched = await api.patch(`/${item.InteractionId}`, { InteractionData: [{ DataKey: 'a', DataValue: '10' }, { DataKey: 'c', DataValue: '3' }] });

@@ -1,8 +1,10 @@
 import type { CommandContext, CreateCommand, UserDataChange } from '../../core/command';
 import { GatewayError, invalid } from '../../core/errors';
+import { isAddressable, quotable } from '../../core/ids';
 import type { Interaction } from '../../core/interaction';
 import { entryFromValue, userDataToObject, type UserData, type UserDataEntry } from '../../core/user-data';
-import { decodeIdSegment, encodeSegment } from '../../http/path';
+import { writeJsonText } from '../../http/json';
+import { encodeSegment } from '../../http/path';
 import type { UpstreamRequest } from '../http/upstream';
 import type { OracleDriverConfig } from './oracle.config';
 
@@ -50,7 +52,7 @@ export const toRowsRequest = (interactionId: number, offset: number): OracleRequ
 function dataValueOf(entry: UserDataEntry): string {
   if (entry.type === 'str') return entry.value;
   if (entry.type === 'int') return String(entry.value);
-  return JSON.stringify(userDataToObject(entry.value));
+  return writeJsonText(userDataToObject(entry.value));
 }
 
 /**
@@ -104,11 +106,7 @@ export function toRowRequests(interactionId: number, changes: UserDataChange[], 
 }
 
 function rowSegment(key: string): string {
-  try {
-    decodeIdSegment(encodeSegment(key, 'DataKey'), 'DataKey');
-  } catch {
-    throw invalid(`User-data key "${key.slice(0, 64)}" cannot be addressed as an Oracle InteractionData row`, key);
-  }
+  if (!isAddressable(key)) throw invalid(`User-data key "${quotable(key)}" cannot be addressed as an Oracle InteractionData row`, key);
   return encodeSegment(key, 'DataKey');
 }
 

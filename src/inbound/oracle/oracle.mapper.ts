@@ -42,7 +42,7 @@ export interface OracleRow {
 
 /** One user-data entry as an InteractionData row: text stays text, an int a number, a kvlist an object. */
 export function renderRow(entry: UserDataEntry, interactionId: number): OracleRow {
-  const value = entry.type === 'kvlist' ? { ...userDataToObject(entry.value) } : entry.value;
+  const value = entry.type === 'kvlist' ? userDataToObject(entry.value) : entry.value;
   return { InteractionId: interactionId, DataKey: entry.key, DataValue: value };
 }
 

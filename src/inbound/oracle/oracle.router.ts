@@ -3,6 +3,7 @@ import { GatewayError, invalid } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { entryFromValue } from '../../core/user-data';
 import { mimeOf, parseJson } from '../../http/json';
+import { stringifyOrdered } from '../../http/json-exact';
 import type { Endpoint, HttpMethod, InboundDefinition, InboundRequest, OutboundResponse } from '../../http/wire';
 import { ORACLE_BASE_PATH, ORACLE_DIALECT, OracleAccess, type Located } from './oracle.access';
 import { challengeOf } from './oracle.auth';
@@ -18,8 +19,9 @@ const COLLECTION_TYPE = 'application/vnd.oracle.adf.resourcecollection+json';
 /** The media types the spec's POST accepts (Supported Media Types). */
 const JSON_TYPES = new Set(['application/json', ITEM_TYPE]);
 
-const item = (status: number, body: unknown): OutboundResponse => ({ status, contentType: ITEM_TYPE, body: JSON.stringify(body) });
-const collection = (body: unknown): OutboundResponse => ({ status: 200, contentType: COLLECTION_TYPE, body: JSON.stringify(body) });
+// The ordered writer: a kvlist DataValue, rows deep in the item, keeps the key order its client sent.
+const item = (status: number, body: unknown): OutboundResponse => ({ status, contentType: ITEM_TYPE, body: stringifyOrdered(body) });
+const collection = (body: unknown): OutboundResponse => ({ status: 200, contentType: COLLECTION_TYPE, body: stringifyOrdered(body) });
 
 export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
   name: ORACLE_DIALECT,
