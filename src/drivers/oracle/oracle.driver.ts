@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import type { UserData } from '../../core/user-data';
 import { parseJsonBody, upstreamClientFor, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
-import { parseRetryAfter } from '../http/upstream.failure';
+import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { oracleDriverConfigSchema, type OracleDriverConfig } from './oracle.config';
 import { errorFromStatus, upstreamMessage, type RefusedCall } from './oracle.failure';
 import {
@@ -150,7 +150,7 @@ class OracleDriver implements Driver {
       upstreamMessage: upstreamMessage(res.body),
       code: error.code,
     });
-    throw error;
+    throw markIfUncertain(error, res);
   }
 
   private json(res: UpstreamResponse): unknown {
