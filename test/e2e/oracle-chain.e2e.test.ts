@@ -122,6 +122,18 @@ describe('chain: GMS client → front gateway (oracle driver) → back gateway (
     expect(stopped.json.interactionProperties.interactionState).toBe('Stopped');
   });
 
+  it("an externalId built to inject into q (x' or '1'='1) is one value end to end, and finds only its own interaction", async () => {
+    const plain = await gms('/sales', 'externalId=x&userData%5Bwho%5D=plain');
+    const hostile = await gms('/sales', `externalId=${encodeURIComponent("x' or '1'='1")}&userData%5Bwho%5D=hostile`);
+    expect([plain.json.statusCode, hostile.json.statusCode]).toEqual([0, 0]);
+    recorder.answer();
+    const got = await gms(`/sales/${encodeURIComponent("x' or '1'='1")}/get`, 'searchByExternalId=true');
+    expect(got.json.interactionProperties).toMatchObject({ interactionId: hostile.json.interactionId });
+    expect(recorder.recorded[0]!.path).toBe(`${BASE}?q=OriginalSystemReference%3D'x''%20or%20''1''%3D''1'&limit=500`);
+    expect((await onBack(`/${hostile.json.interactionId}`)).json.OriginalSystemReference).toBe("x' or '1'='1");
+    expect((await gms('/sales/x/get', 'searchByExternalId=true')).json.interactionProperties.interactionId).toBe(plain.json.interactionId);
+  });
+
   it('a duplicate externalId is GMS 250, an unknown id 248, and a wrong credential never reaches the client', async () => {
     expect((await gms('/sales', 'externalId=dup-1')).json.statusCode).toBe(0);
     // The same create again is a retry (answered from its first answer); another one with that externalId is not.

@@ -296,6 +296,20 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
     });
   });
 
+  describe('Idempotency-Key', () => {
+    it('a POST sent again with its key answers the same interaction; the key with another body is 422', async () => {
+      const key = { 'idempotency-key': 'oracle-idem-1' };
+      const body = { ChannelTypeCd: 'ORA_SVC_WEB', InteractionData: [{ DataKey: 'k', DataValue: 'v' }] };
+      const first = await api.post(body, key);
+      const again = await api.post(body, key);
+      expect(first.status).toBe(201);
+      expect(again.json.InteractionId).toBe(first.json.InteractionId);
+      const other = await api.post({ ...body, Description: 'changed' }, key);
+      expect(other.status).toBe(422);
+      expect(other.json).toEqual(oracleError(422));
+    });
+  });
+
   describe('bad input: Oracle error form, never a 5xx, nothing changed', () => {
     let id: number;
     beforeAll(async () => {
