@@ -7,23 +7,17 @@ import { parseJsonBody, upstreamClientFor, type HttpDriverDeps, type UpstreamCli
 import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { oracleDriverConfigSchema, type OracleDriverConfig } from './oracle.config';
 import { errorFromStatus, upstreamMessage, type RefusedCall } from './oracle.failure';
+import { collectionOf, isClosed, itemOf, pickByExternalId, toInteraction, userDataOfRows, type OracleItem } from './oracle.answer';
 import {
-  collectionOf,
   interactionIdOf,
-  isClosed,
-  itemOf,
   oracleHeaders,
   PAGE_LIMIT,
-  pickByExternalId,
   toCloseRequest,
   toCreateRequest,
   toFindRequest,
-  toInteraction,
   toItemRequest,
   toRowRequests,
   toRowsRequest,
-  userDataOfRows,
-  type OracleItem,
   type OracleRequest,
 } from './oracle.mapper';
 

@@ -47,10 +47,10 @@ export class OracleAccess {
     return { caller, context };
   }
 
-  /** The service creates land in, when the caller may use it. */
-  createService(caller: OracleCaller): string {
+  /** The dialect's own service (creates, lookups, listings), when the caller may use it. */
+  ownService(caller: OracleCaller): string {
     const { service } = this.config;
-    if (!caller.mayUse(service)) throw new GatewayError('forbidden', `Not allowed to create interactions in service ${service}`);
+    if (!caller.mayUse(service)) throw new GatewayError('forbidden', `Not allowed for service ${service}`);
     return service;
   }
 

@@ -57,7 +57,7 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
       endpoints: [
         endpoint('POST', '', async (req) => {
           const { caller, context } = access.begin(req);
-          const service = access.createService(caller);
+          const service = access.ownService(caller);
           const body = parseOracleRequest(createRequestSchema, jsonBody(req));
           const command = toCreateCommand(body, service, context);
           if (body.ParentInteractionId) command.parentInteractionId = await access.parentOf(body.ParentInteractionId, caller);
@@ -70,7 +70,7 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           const params = parseQueryString(req.query);
           const page = pageOf(params);
           const q = params.get('q');
-          const service = access.createService(caller);
+          const service = access.ownService(caller);
           let found: Interaction[];
           if (q === undefined) {
             found = (await deps.execute({ kind: 'list', service, context }, req)).result;
