@@ -53,7 +53,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     drivers.set(name, createDriver(backend, { backendName: name, logger, now, observer: metrics.upstreamObserver }));
   }
   const dispatcher = new Dispatcher(config.routes, drivers, config.services);
-  const store = deps.store ?? createStateStore(config.store);
+  const store = deps.store ?? createStateStore(config.store, { logger });
   const index = new InteractionIndex(store, { ttlMs: DEFAULT_INDEX_TTL_MS, logger, fallback: locateInBackends(drivers) });
   const run = composePipeline(
     [

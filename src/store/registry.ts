@@ -1,20 +1,24 @@
+import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
 import { MemoryStateStore } from './memory.state-store';
+import { RedisStateStore } from './redis.state-store';
+import { SqliteStateStore } from './sqlite.state-store';
 import type { StoreConfig } from './store.config';
 
-type Factories = { [K in StoreConfig['kind']]: (config: Extract<StoreConfig, { kind: K }>) => StateStore };
+export interface StateStoreDeps {
+  logger: Logger;
+}
+
+type Factories = { [K in StoreConfig['kind']]: (config: Extract<StoreConfig, { kind: K }>, deps: StateStoreDeps) => StateStore };
 
 /** Every state store, keyed by `store.kind`: a kind without a factory is a compile error. */
 const factories: Factories = {
   memory: (config) => new MemoryStateStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes }),
-  sqlite: () => {
-    throw new Error('store kind "sqlite" is not available yet');
-  },
-  redis: () => {
-    throw new Error('store kind "redis" is not available yet');
-  },
+  sqlite: (config) => new SqliteStateStore({ path: config.path, busyTimeoutMs: config.busyTimeoutMs }),
+  redis: (config, deps) =>
+    new RedisStateStore({ url: config.url, keyPrefix: config.keyPrefix, timeoutMs: config.timeoutMs, logger: deps.logger }),
 };
 
-export function createStateStore(config: StoreConfig): StateStore {
-  return (factories[config.kind] as (c: StoreConfig) => StateStore)(config);
+export function createStateStore(config: StoreConfig, deps: StateStoreDeps): StateStore {
+  return (factories[config.kind] as (c: StoreConfig, d: StateStoreDeps) => StateStore)(config, deps);
 }

@@ -1,0 +1,152 @@
+import Database from 'better-sqlite3';
+import { GatewayError } from '../core/errors';
+import type { QueueItem, StateStore } from '../core/state-store';
+import { SQLITE_SCHEMA, sqliteStatements, type SqliteStatements } from './sqlite.schema';
+
+export interface SqliteStateStoreOptions {
+  path: string;
+  /** How long a write waits for another process holding the file's write lock before answering try-again. */
+  busyTimeoutMs?: number;
+  now?: () => number;
+}
+
+/** Every this many writes, expired keys are swept, at most SWEEP_BATCH at a time: bounded work that outpaces writes. */
+const SWEEP_EVERY = 64;
+const SWEEP_BATCH = 256;
+
+/**
+ * State on one machine's disk (DESIGN §7), for a gateway that must not lose what it acknowledged. WAL with
+ * `synchronous=FULL`: a write is on disk when its call returns, so a `kill -9` or a power cut loses nothing
+ * acknowledged. Several processes may open the same file; every primitive is one statement or one
+ * `BEGIN IMMEDIATE` transaction, so they stay atomic across processes (SQLite's own locking; not on a network
+ * file system, where that locking is unreliable).
+ *
+ * better-sqlite3 is synchronous: each call holds the event loop for its statement and fsync (see README,
+ * "State store" for the measured cost). That is cheaper than a thread hop for statements this small.
+ */
+export class SqliteStateStore implements StateStore {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly sql: SqliteStatements;
+  private readonly now: () => number;
+  private writes = 0;
+
+  constructor(options: SqliteStateStoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.db = guard(() => {
+      const db = new Database(options.path);
+      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SQLITE_SCHEMA);
+      return db;
+    });
+    this.sql = sqliteStatements(this.db);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return guard(() => (this.sql.get.get(key, this.now()) as { value: string } | undefined)?.value);
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.write(() => this.sql.set.run(key, value, this.expiry(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    return this.write(() => this.sql.setIfAbsent.run(key, value, this.expiry(ttlMs), this.now()).changes === 1);
+  }
+
+  async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+    return this.write(() => this.sql.compareAndSet.run(value, this.expiry(ttlMs), key, expected, this.now()).changes === 1);
+  }
+
+  async delete(key: string, expected?: string): Promise<boolean> {
+    return this.write(() => {
+      const removed = this.sql.delete.get({ key, expected: expected ?? null }) as { expires_at: number | null } | undefined;
+      // An expired row is removed on the way, but it was not there for the caller.
+      return removed !== undefined && (removed.expires_at === null || removed.expires_at > this.now());
+    });
+  }
+
+  async increment(key: string): Promise<number> {
+    return this.write(() => Number((this.sql.increment.get({ key, now: this.now() }) as { value: string }).value));
+  }
+
+  async enqueue(queue: string, id: string, value: string, maxItems: number): Promise<boolean> {
+    return this.write(() =>
+      this.db
+        .transaction(() => {
+          if (this.sql.queueHas.get(queue, id)) return true;
+          if ((this.sql.queueLength.get(queue) as { n: number }).n >= maxItems) return false;
+          this.sql.enqueue.run(queue, id, value);
+          return true;
+        })
+        .immediate(),
+    );
+  }
+
+  async peek(queue: string, limit: number): Promise<QueueItem[]> {
+    return guard(() => this.sql.peek.all(queue, limit) as QueueItem[]);
+  }
+
+  async dequeue(queue: string, id: string): Promise<boolean> {
+    return this.write(() => this.sql.dequeue.run(queue, id).changes === 1);
+  }
+
+  async queueLength(queue: string): Promise<number> {
+    return guard(() => (this.sql.queueLength.get(queue) as { n: number }).n);
+  }
+
+  /** Takes the write lock and lets it go: the file is open, writable and not locked out by another process. */
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      this.db.transaction(() => undefined).immediate();
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, detail: safeDetail(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private expiry(ttlMs: number | undefined): number | null {
+    return ttlMs === undefined ? null : this.now() + ttlMs;
+  }
+
+  /** A write, and now and then a bounded sweep of expired keys so the file does not grow with dead records. */
+  private write<T>(run: () => T): T {
+    const result = guard(run);
+    if (++this.writes % SWEEP_EVERY === 0) {
+      try {
+        this.sql.sweep.run(this.now(), SWEEP_BATCH);
+      } catch {
+        // Sweeping is housekeeping: a busy file now is swept on a later write.
+      }
+    }
+    return result;
+  }
+}
+
+/**
+ * SQLite failures as the caller's "try again": a locked, full or failing disk is the gateway's problem, never a
+ * crash or a 500. The message names the condition, not the file path.
+ */
+function guard<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'SQLITE_FULL') {
+      throw new GatewayError('rate_limited', 'The gateway state store is full; try again later', { retryAfterSeconds: 1 }, { cause: err });
+    }
+    throw new GatewayError('upstream_unavailable', 'The gateway state store is unavailable; try again later', { retryAfterSeconds: 1 }, { cause: err });
+  }
+}
+
+function safeDetail(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  return code ? `sqlite: ${code}` : 'sqlite: not writable';
+}
