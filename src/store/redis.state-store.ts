@@ -15,6 +15,8 @@ export interface RedisStateStoreOptions {
   logger: Logger;
 }
 
+const MAX_PENDING_COMMANDS = 10_000;
+
 /** Reconnection never gives up: 50 ms doubling to 2 s, with jitter so replicas do not reconnect in step. */
 const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100);
 
@@ -37,8 +39,9 @@ export class RedisStateStore implements StateStore {
     this.client = createClient({
       url: options.url,
       disableOfflineQueue: true,
+      // Bounds the commands a hung server holds (see run()); past it, commands are refused at once.
+      commandsQueueMaxLength: MAX_PENDING_COMMANDS,
       socket: { connectTimeout: options.timeoutMs, reconnectStrategy: reconnectDelay },
-      commandOptions: { timeout: options.timeoutMs },
     }) as RedisClientType;
     const target = redisTarget(options.url);
     this.client.on('error', (err: unknown) => {
@@ -142,10 +145,19 @@ export class RedisStateStore implements StateStore {
     // Only before the first connection do commands wait for it (bounded), so a request arriving just after start
     // is not refused; afterwards an unreachable Redis is answered at once.
     if (!this.connected) await Promise.race([this.firstConnect, delay(this.options.timeoutMs, undefined, { ref: false })]);
+    // The client's own `timeout` covers only a command not yet written: a server that hangs after reading it
+    // (stopped, swapping) would hold the caller for ever. The command stays in the client's bounded queue and its
+    // late answer is discarded; the caller is answered try-again now.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('command timed out')), this.options.timeoutMs);
+    });
     try {
-      return await this.client.sendCommand(args);
+      return await Promise.race([this.client.sendCommand(args), deadline]);
     } catch (err) {
       throw storeError(err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,134 +1,18 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ensureBuilt, freePort, get, isListening, killAll, omgw as omgwIn, ROOT, type Run } from '../support/omgw-process';
 
 /**
  * The `omgw` command line as an operator meets it (DESIGN §6, §8): the built dist/cli.js run as a real
  * process, real HTTP on 127.0.0.1, real signals.
  */
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ once when any source is newer than it. */
-function ensureBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {
-    /* not built yet */
-  }
-  if (built >= newestMtime(join(ROOT, 'src'))) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (err) {
-    // Type errors still emit JavaScript (no noEmitOnError); only a missing output is fatal here.
-    statSync(CLI);
-    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
-    process.stderr.write(`tsc reported errors while building dist/ for the CLI tests:\n${out.slice(0, 2000)}\n`);
-  }
-}
-
-interface Run {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves with the first stdout JSON log line matching `predicate`. */
-  logLine(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-}
-
-const running = new Set<ChildProcess>();
 let dir: string;
 
-/** Spawns the CLI with a clean environment (nothing inherited can choose a config or a port). */
-function omgw(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Run {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: options.cwd ?? dir,
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const waiters: (() => void)[] = [];
-  const collect = (into: string[]) => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      into.push(...lines);
-      for (const w of waiters) w();
-    };
-  };
-  child.stdout!.on('data', collect(stdout));
-  child.stderr!.on('data', collect(stderr));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      for (const w of waiters) w();
-      resolveExit({ code, signal });
-    }),
-  );
-  const parsed = () =>
-    stdout.flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  const logLine: Run['logLine'] = (predicate, timeoutMs = 15000) =>
-    new Promise((resolveLine, reject) => {
-      const check = () => {
-        const found = parsed().find(predicate);
-        if (found) {
-          clearTimeout(timer);
-          resolveLine(found);
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          clearTimeout(timer);
-          reject(new Error(`omgw exited (${child.exitCode ?? child.signalCode}) before the log line:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
-        }
-      };
-      const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms:\n${stdout.join('\n')}\n${stderr.join('\n')}`)), timeoutMs);
-      waiters.push(check);
-      check();
-    });
-  return { child, stdout, stderr, exited, logLine };
-}
-
-/** A port nobody listens on right now: listen on 0, note it, close. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolveGet, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** The CLI in this test's own directory. */
+const omgw = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Run => omgwIn(args, { cwd: dir, ...options });
 
 const write = (name: string, text: string): string => {
   const path = join(dir, name);
@@ -137,14 +21,12 @@ const write = (name: string, text: string): string => {
   return path;
 };
 
-const isListening = (l: Record<string, unknown>) => l.message === 'listening';
-
 beforeAll(ensureBuilt, 180_000);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'omgw-cli-'));
 });
 afterEach(async () => {
-  for (const child of running) child.kill('SIGKILL');
+  killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,154 @@
+import { createClient } from '@redis/client';
+import { GatewayError } from '../../src/core/errors';
+import type { Logger } from '../../src/core/logger';
+import { RedisStateStore } from '../../src/store/redis.state-store';
+import { startGateway, type TestGateway } from '../support/gateway';
+import { describeWithRedis, startRedis, type RedisServer } from '../support/redis';
+
+/** A logger that keeps its lines, to check what an outage logs (and that no secret is in it). */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, message, ...fields }));
+  return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
+}
+
+/** Polls `check` until it passes: recovery takes a reconnect, whose timing the loaded machine decides. */
+async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const TRY_AGAIN = { code: 'upstream_unavailable', retryable: true };
+
+describeWithRedis('redis state store: outages', () => {
+  let redis: RedisServer;
+  beforeEach(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    await redis.close();
+  });
+
+  test('Redis down: every primitive answers try-again at once; back up: the same store works again', async () => {
+    const logger = recordingLogger();
+    const store = new RedisStateStore({ url: redis.url, keyPrefix: 'outage:', timeoutMs: 2000, logger });
+    try {
+      await store.set('before', '1');
+      await redis.stop();
+      await eventually(async () => expect((await store.health()).ok).toBe(false));
+      const started = Date.now();
+      for (const attempt of [
+        store.get('before'),
+        store.set('k', 'v'),
+        store.setIfAbsent('k', 'v'),
+        store.compareAndSet('k', 'a', 'b'),
+        store.delete('k', 'v'),
+        store.increment('n'),
+        store.enqueue('q', 'i', 'v', 10),
+        store.peek('q', 10),
+        store.dequeue('q', 'i'),
+        store.queueLength('q'),
+      ]) {
+        const err = await attempt.then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(GatewayError);
+        expect(err).toMatchObject(TRY_AGAIN);
+      }
+      // Refused, not waited out: no request holds a connection for the command timeout while Redis is down.
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(await store.health()).toEqual({ ok: false, detail: expect.stringMatching(/^redis: /) });
+
+      await redis.start();
+      await eventually(async () => expect(await store.health()).toEqual({ ok: true }));
+      // A new, empty Redis: scripts are loaded again on NOSCRIPT, keys start afresh.
+      expect(await store.setIfAbsent('after', 'x')).toBe(true);
+      expect(await store.enqueue('q', 'i', 'v', 10)).toBe(true);
+      expect(await store.peek('q', 10)).toEqual([{ id: 'i', value: 'v' }]);
+      const outage = logger.lines.filter((l) => l.includes('State store unreachable'));
+      expect(outage).toHaveLength(1);
+      expect(logger.lines.some((l) => l.includes('State store reachable again'))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a hung Redis: a command gives up after timeoutMs with try-again', async () => {
+    const store = new RedisStateStore({ url: redis.url, keyPrefix: 'hung:', timeoutMs: 300, logger: recordingLogger() });
+    try {
+      await store.set('k', 'v');
+      redis.pause();
+      const started = Date.now();
+      await expect(store.get('k')).rejects.toMatchObject(TRY_AGAIN);
+      expect(Date.now() - started).toBeLessThan(5000);
+      redis.resume();
+      await eventually(async () => expect(await store.get('k')).toBe('v'));
+    } finally {
+      redis.resume();
+      await store.close();
+    }
+  });
+
+  test('a full Redis (maxmemory, noeviction) refuses writes as rate_limited, the bounded-buffer answer', async () => {
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    const store = new RedisStateStore({ url: redis.url, keyPrefix: 'full:', timeoutMs: 2000, logger: recordingLogger() });
+    try {
+      await admin.configSet({ maxmemory: '2mb', 'maxmemory-policy': 'noeviction' });
+      const big = 'x'.repeat(64 * 1024);
+      let refusal: unknown;
+      for (let i = 0; i < 200 && refusal === undefined; i++) refusal = await store.set(`big${i}`, big).then(() => undefined, (e: unknown) => e);
+      expect(refusal).toMatchObject({ code: 'rate_limited', retryable: true });
+      expect(await store.get('big0')).toBe(big);
+    } finally {
+      await store.close();
+      await admin.close();
+    }
+  });
+
+  test('no log line and no /readyz answer holds the password of the Redis URL', async () => {
+    const logger = recordingLogger();
+    await redis.stop();
+    const gateway: TestGateway = await startGateway(
+      { store: { kind: 'redis', url: `redis://omgw:Sup3r-s3cret@127.0.0.1:${redis.port}/0`, timeoutMs: 200 } },
+      { logger },
+    );
+    try {
+      const res = await fetch(`${gateway.url}/readyz`);
+      const text = await res.text();
+      expect(res.status).toBe(503);
+      expect(text).not.toContain('Sup3r-s3cret');
+      await eventually(async () => expect(logger.lines.some((l) => l.includes('State store unreachable'))).toBe(true));
+      expect(logger.lines.join('\n')).not.toContain('Sup3r-s3cret');
+      expect(logger.lines.find((l) => l.includes('State store unreachable'))).toContain(`127.0.0.1:${redis.port}`);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('/readyz: 503 naming the store while Redis is down, 200 again once it is back', async () => {
+    const gateway = await startGateway({ store: { kind: 'redis', url: redis.url, timeoutMs: 500 } });
+    try {
+      expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+      await redis.stop();
+      await eventually(async () => {
+        const res = await fetch(`${gateway.url}/readyz`);
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({ status: 'not ready', store: { ok: false, detail: expect.stringMatching(/^redis: /) } });
+      });
+      await redis.start();
+      await eventually(async () => {
+        const res = await fetch(`${gateway.url}/readyz`);
+        expect(await res.json()).toMatchObject({ status: 'ready', store: { ok: true } });
+        expect(res.status).toBe(200);
+      });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
