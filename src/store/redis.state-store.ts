@@ -41,7 +41,8 @@ export class RedisStateStore implements StateStore {
       disableOfflineQueue: true,
       // Bounds the commands a hung server holds (see run()); past it, commands are refused at once.
       commandsQueueMaxLength: MAX_PENDING_COMMANDS,
-      socket: { connectTimeout: options.timeoutMs, reconnectStrategy: reconnectDelay },
+      // A connect may take longer than a command on a loaded host; a short one would flap between attempts.
+      socket: { connectTimeout: Math.max(options.timeoutMs, 5000), reconnectStrategy: reconnectDelay },
     }) as RedisClientType;
     const target = redisTarget(options.url);
     this.client.on('error', (err: unknown) => {
