@@ -2,11 +2,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { CommandKind, CommandOf } from './core/command';
 import { Dispatcher, type Dispatched } from './core/dispatcher';
-import { resolveStage } from './core/ambiguous';
-import { assignExternalIdStage } from './core/assign-external-id.stage';
-import { idempotencyStage } from './core/idempotency.stage';
-import { indexStage } from './core/index.stage';
-import { composePipeline } from './core/pipeline';
+import { createCommandPipeline } from './core/command-pipeline';
 import type { Driver } from './core/driver';
 import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from './core/interaction-index';
 import type { StateStore } from './core/state-store';
@@ -55,15 +51,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const dispatcher = new Dispatcher(config.routes, drivers, config.services);
   const store = deps.store ?? createStateStore(config.store, { logger });
   const index = new InteractionIndex(store, { ttlMs: DEFAULT_INDEX_TTL_MS, logger, fallback: locateInBackends(drivers) });
-  const run = composePipeline(
-    [
-      idempotencyStage(store, { ...config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs, logger }),
-      assignExternalIdStage(backendsWith(config, 'assignExternalId')),
-      resolveStage(logger),
-      indexStage(index),
-    ],
-    (command, route) => dispatcher.dispatch(command, route),
-  );
+  const pipeline = createCommandPipeline({
+    store,
+    index,
+    dispatcher,
+    logger,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    idempotency: config.idempotency,
+    assignExternalId: backendsWith(config, 'assignExternalId'),
+    outbox: { ...config.outbox, backends: backendsWith(config, 'outbox'), recordTtlMs: DEFAULT_INDEX_TTL_MS },
+  });
+  pipeline.start();
 
   const inboundDeps: InboundDeps = {
     logger,
@@ -74,7 +72,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       req.facts.service = command.service;
       const route = dispatcher.route(command.service);
       req.facts.backend = route.backend;
-      return (await run(command, route)) as Dispatched<K>;
+      return (await pipeline.run(command, route)) as Dispatched<K>;
     },
     index,
   };
@@ -117,6 +115,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     warnings: startupWarnings(config),
     ready,
     async close() {
+      // Deliveries stop before the backends close; what is still queued stays in the store for the next start.
+      await pipeline.stop();
       await Promise.allSettled([...drivers.values()].map((d) => d.close()));
       if (!deps.store) await store.close();
     },
@@ -124,7 +124,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 /** The backends whose config turns an option on (options every HTTP backend takes; absent elsewhere). */
-function backendsWith(config: GatewayConfig, option: 'assignExternalId'): Set<string> {
+function backendsWith(config: GatewayConfig, option: 'assignExternalId' | 'outbox'): Set<string> {
   return new Set(Object.entries(config.backends).filter(([, backend]) => (backend as Partial<Record<typeof option, boolean>>)[option] === true).map(([name]) => name));
 }
 

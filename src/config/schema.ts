@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_IDEMPOTENCY } from '../core/idempotency.stage';
+import { DEFAULT_OUTBOX } from '../core/outbox.worker';
 import { backendConfigSchema } from '../drivers/registry';
 import { gmsInboundConfigSchema } from '../inbound/gms/gms.config';
 import { nexusInboundConfigSchema } from '../inbound/nexus/nexus.config';
@@ -63,6 +64,16 @@ const idempotencySchema = z
   })
   .strict();
 
+/** The outbox of backends with `outbox: true` (DESIGN §7); see core/outbox.worker.ts. */
+const outboxSchema = z
+  .object({
+    maxItems: intValue(1).default(DEFAULT_OUTBOX.maxItems),
+    retryMs: intValue(1).default(DEFAULT_OUTBOX.retryMs),
+    maxRetryMs: intValue(1).default(DEFAULT_OUTBOX.maxRetryMs),
+    leaseMs: intValue(1).default(DEFAULT_OUTBOX.leaseMs),
+  })
+  .strict();
+
 const DEFAULT_BACKEND = 'sim';
 
 export const gatewayConfigSchema = z
@@ -75,6 +86,7 @@ export const gatewayConfigSchema = z
     routes: z.array(routeSchema).optional(),
     store: storeConfigSchema.default(storeConfigSchema.parse({ kind: 'memory' })),
     idempotency: idempotencySchema.default(idempotencySchema.parse({})),
+    outbox: outboxSchema.default(outboxSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .strict()

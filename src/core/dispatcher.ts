@@ -40,7 +40,11 @@ export class Dispatcher {
   private readonly routes: CompiledRoute[];
   private readonly services: { matches: NameMatcher; defaults: ServiceDefaults }[];
 
-  constructor(routes: RouteSpec[], drivers: ReadonlyMap<string, Driver>, services: Record<string, ServiceDefaults> = {}) {
+  constructor(
+    routes: RouteSpec[],
+    private readonly drivers: ReadonlyMap<string, Driver>,
+    services: Record<string, ServiceDefaults> = {},
+  ) {
     this.routes = routes.map((r) => {
       const driver = drivers.get(r.backend);
       if (!driver) throw new Error(`route for "${r.service}" names unknown backend "${r.backend}"`);
@@ -53,6 +57,13 @@ export class Dispatcher {
   route(service: string): Route {
     for (const r of this.routes) if (r.matches(service)) return r;
     throw new GatewayError('not_found', `Service ${service} is not configured`, { subject: 'service', ref: service });
+  }
+
+  /** A backend by name, for work already bound to it (an outbox item is delivered where it was queued). */
+  routeOfBackend(backend: string): Route {
+    const driver = this.drivers.get(backend);
+    if (!driver) throw new Error(`unknown backend "${backend}"`);
+    return { backend, driver };
   }
 
   /** Runs a command; a caller that already resolved the route (to log its backend) passes it in. */

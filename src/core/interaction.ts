@@ -45,4 +45,9 @@ export interface Interaction {
 export interface Created {
   id: string;
   externalId?: string;
+  /**
+   * Accepted by the gateway and queued for delivery (outbox): `id` is the id the gateway reserved, an alias of
+   * the upstream's once delivered. Dialects with an "accepted" answer say so (Nexus 202).
+   */
+  pending?: true;
 }

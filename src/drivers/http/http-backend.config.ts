@@ -18,4 +18,9 @@ export const httpBackendOptions = {
    * can be resolved (core/assign-external-id.stage.ts says the trade-off).
    */
   assignExternalId: boolValue().default(false),
+  /**
+   * DESIGN §6/§7: creates (with an externalId or an Idempotency-Key) this backend cannot take now are queued durably
+   * in the state store, answered as accepted, and delivered when it is back (core/outbox.stage.ts).
+   */
+  outbox: boolValue().default(false),
 };

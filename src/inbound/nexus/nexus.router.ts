@@ -80,7 +80,8 @@ export const nexusInbound: InboundDefinition<NexusInboundConfig> = {
         endpoint('POST', '/:service/interactions', async (req) => {
           const { service, context } = begin(req, 'create');
           const { result } = await deps.execute(toCreateCommand(jsonBody(req), service, context), req);
-          return ok(renderCreated(result));
+          // Accepted but queued for delivery (outbox): 202 with the id the gateway reserved (RFC 9110 §15.3.3).
+          return { status: result.pending ? 202 : 200, body: renderCreated(result) };
         }),
         endpoint('GET', '/:service/interactions/:id', async (req) => {
           const { service, context } = begin(req, 'get');
