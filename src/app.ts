@@ -33,7 +33,8 @@ export interface Gateway {
   warnings: string[];
   ready(): Promise<{
     ready: boolean;
-    backends: Record<string, { ok: boolean; detail?: string }>;
+    /** `outbox`: creates queued for a backend with `outbox: true`. */
+    backends: Record<string, { ok: boolean; detail?: string; outbox?: number }>;
     store: { ok: boolean; detail?: string };
   }>;
   close(): Promise<void>;
@@ -85,11 +86,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   }
 
   const ready: Gateway['ready'] = async () => {
-    const backends: Record<string, { ok: boolean; detail?: string }> = {};
+    const backends: Record<string, { ok: boolean; detail?: string; outbox?: number }> = {};
     let storeHealth: { ok: boolean; detail?: string } = { ok: true };
     await Promise.all([
       ...[...drivers].map(async ([name, driver]) => {
-        backends[name] = await driver.health().catch((err: unknown) => ({ ok: false, detail: String(err) }));
+        const health = await driver.health().catch((err: unknown) => ({ ok: false, detail: String(err) }));
+        const queued = await pipeline.outboxDepth(name).catch(() => undefined);
+        backends[name] = queued === undefined ? health : { ...health, outbox: queued };
       }),
       store.health().then(
         (h) => void (storeHealth = h),

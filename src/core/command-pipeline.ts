@@ -31,6 +31,8 @@ export interface CommandPipeline {
   start(): void;
   /** Stops delivering after the delivery in flight; what is queued stays in the store. */
   stop(): Promise<void>;
+  /** Creates queued for a backend with an outbox; undefined for the others. */
+  outboxDepth(backend: string): Promise<number | undefined>;
 }
 
 /**
@@ -75,5 +77,6 @@ export function createCommandPipeline(o: CommandPipelineOptions): CommandPipelin
     run,
     start: () => workers.forEach((w) => w.start()),
     stop: async () => void (await Promise.all([...workers.values()].map((w) => w.stop()))),
+    outboxDepth: async (backend) => (workers.has(backend) ? outbox.length(backend) : undefined),
   };
 }

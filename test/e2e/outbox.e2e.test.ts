@@ -101,6 +101,7 @@ describe('outbox: creates accepted while the upstream is down, delivered once wh
     expect((await nexusGet(g, `/${service}/interactions/ext_${externalId}`)).json.data.id).toBe(reserved);
     const update = await nexusPost(g, `/${service}/interactions/${reserved}/update`, { changedProperties: { k: 'w' } });
     expect(update.status).toBe(503);
+    expect((await call(`${g.url}/readyz`)).json.backends.cloud).toMatchObject({ outbox: 1 });
 
     upstream.respond(up);
     await eventually(async () => (await nexusGet(back, `/${service}/interactions/ext_${externalId}`)).status === 200);
