@@ -120,7 +120,7 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
     const until = Math.min(now() + options.waitMs, (command.context.deadline ?? Infinity) - POLL_MAX_MS);
     let pause = POLL_FIRST_MS;
     let current: Held | undefined = held;
-    while (current?.record.s === 'pending' && now() + pause < until) {
+    while (current?.record.s === 'pending' && !records.lapsed(current.record) && now() + pause < until) {
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(POLL_MAX_MS, pause * 2);
       current = await records.read(held.key);
@@ -142,9 +142,10 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
     const held = fresh ? await awaitSettled(command, existing) : existing;
     if (held === undefined) return undefined;
     const { record } = held;
+    // The earlier try may have applied it (its outcome is unknown, or it died holding the claim): this one takes a
+    // duplicate of that externalId as its own.
+    if (record.s === 'unknown' || records.lapsed(record)) return takeOver(command, next, key, fp, held, record.fp === fp);
     if (record.s === 'pending') throw inProgress();
-    // The earlier try may have applied it: this one takes a duplicate of that externalId as its own.
-    if (record.s === 'unknown') return takeOver(command, next, key, fp, held, record.fp === fp);
     if (record.fp !== fp) {
       if (key.by === 'key') throw keyReused();
       // Another create with this externalId: a duplicate while that interaction lives (DESIGN §4).

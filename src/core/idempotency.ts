@@ -6,8 +6,9 @@ import type { StateStore } from './state-store';
 /**
  * Idempotency records (DESIGN §7; IETF draft-ietf-httpapi-idempotency-key-header-07) on the state store's
  * primitives, so every store kind shares them and several replicas on one store see the same records:
- * - claim: setIfAbsent → `pending` {fingerprint, owner, startedAt}, with a short lease (a crashed owner's claim
- *   lapses instead of blocking retries for the whole TTL);
+ * - claim: setIfAbsent → `pending` {fingerprint, owner, startedAt}; a claim older than its lease (`pendingMs`)
+ *   has lapsed — its owner died or hung — and the next try takes it over as an unknown outcome, instead of being
+ *   blocked for the whole TTL or running as if nothing had been sent;
  * - settle: compareAndSet pending → `done` (the result) or `failed` (a final error), for the whole TTL;
  * - release: delete(expected) when the failure is worth retrying (nothing is stored, the client may retry);
  * - unknown: compareAndSet pending → `unknown` when the upstream may have applied the write: the next try resolves
@@ -30,7 +31,7 @@ export interface Held {
 export interface IdempotencyRecordsOptions {
   /** How long a settled record answers retries (default 24 h). */
   ttlMs: number;
-  /** How long a claim holds before another try may take over: the request's own deadline plus a margin. */
+  /** How long a claim holds before another try may take it over: the request's own deadline plus a margin. */
   pendingMs: number;
   now: () => number;
 }
@@ -45,7 +46,7 @@ export class IdempotencyRecords {
   async claim(key: string, fp: string): Promise<{ claimed: Held } | { existing: Held }> {
     for (;;) {
       const pending = this.pending(fp);
-      if (await this.store.setIfAbsent(key, pending.raw, this.options.pendingMs)) return { claimed: { key, ...pending } };
+      if (await this.store.setIfAbsent(key, pending.raw, this.options.ttlMs)) return { claimed: { key, ...pending } };
       const existing = await this.read(key);
       // Expired or settled away between the two calls: claim again.
       if (existing) return { existing };
@@ -55,7 +56,12 @@ export class IdempotencyRecords {
   /** Takes over a record whose outcome is unknown (or stale), for this try; undefined when another try was quicker. */
   async takeOver(held: Held, fp: string): Promise<Held | undefined> {
     const pending = this.pending(fp);
-    return (await this.store.compareAndSet(held.key, held.raw, pending.raw, this.options.pendingMs)) ? { key: held.key, ...pending } : undefined;
+    return (await this.store.compareAndSet(held.key, held.raw, pending.raw, this.options.ttlMs)) ? { key: held.key, ...pending } : undefined;
+  }
+
+  /** A claim past its lease: its owner died or hung, and what it sent may have been applied. */
+  lapsed(record: IdempotencyRecord): boolean {
+    return record.s === 'pending' && record.at + this.options.pendingMs <= this.options.now();
   }
 
   async read(key: string): Promise<Held | undefined> {

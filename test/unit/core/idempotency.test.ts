@@ -25,13 +25,16 @@ describe('idempotency records on a state store', () => {
     expect(replayOf(third.existing.record)).toEqual({ result: { id: 'I1' }, backend: 'sim' });
   });
 
-  test('a claim whose owner died lapses after pendingMs; the late owner can no longer settle it', async () => {
+  test('a claim whose owner died lapses after pendingMs and is taken over; the late owner can no longer settle it', async () => {
     const { records, advance } = setup();
     const dead = await records.claim('k', 'fp');
-    advance(501);
-    const taker = await records.claim('k', 'fp');
-    expect('claimed' in taker).toBe(true);
     if (!('claimed' in dead)) throw new Error('expected a claim');
+    expect(records.lapsed(dead.claimed.record)).toBe(false);
+    advance(501);
+    const seen = await records.claim('k', 'fp');
+    if (!('existing' in seen)) throw new Error('a lapsed claim is still there, as an unknown outcome');
+    expect(records.lapsed(seen.existing.record)).toBe(true);
+    expect(await records.takeOver(seen.existing, 'fp')).toBeDefined();
     expect(await records.complete(dead.claimed, { result: { id: 'late' }, backend: 'sim' })).toBe(false);
   });
 
