@@ -1,4 +1,4 @@
-import { FakeUpstream, forwardTo, type Handler } from '../support/fake-upstream';
+import { countingNexusRelay, FakeUpstream } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 
 /**
@@ -45,22 +45,7 @@ describe('outbox: creates accepted while the upstream is down, delivered once wh
   let back: TestGateway;
   let front: TestGateway | undefined;
   /** The upstream's successful creates, by the externalId they carried: the proof of "exactly once". */
-  const applied = new Map<string, number>();
-  const appliedOrder: string[] = [];
-  const relay = forwardTo(() => back.url);
-  /** Relays to the back and counts each create the back accepted. */
-  const up: Handler = (req, res, seen) => {
-    const original = res.end.bind(res);
-    res.end = ((...args: Parameters<typeof res.end>) => {
-      if (seen.method === 'POST' && seen.path.endsWith('/interactions') && res.statusCode === 200) {
-        const externalId = (JSON.parse(seen.body) as { externalId?: string }).externalId ?? '';
-        applied.set(externalId, (applied.get(externalId) ?? 0) + 1);
-        appliedOrder.push(externalId);
-      }
-      return original(...args);
-    }) as typeof res.end;
-    relay(req, res, seen);
-  };
+  const { handler: up, applied, order: appliedOrder } = countingNexusRelay(() => back.url);
   const down = { status: 503, json: { status: { code: 503, message: 'maintenance' } } };
   const upstream = new FakeUpstream(up);
 
@@ -168,5 +153,5 @@ describe('outbox: creates accepted while the upstream is down, delivered once wh
       const after = Math.min(...externalIds.slice(i, i + 25).map((e) => position.get(e)!));
       expect(before).toBeLessThan(after);
     }
-  });
+  }, 180_000);
 });

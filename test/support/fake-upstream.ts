@@ -220,3 +220,26 @@ export async function notHttpUpstream(): Promise<{ url: string; received: () => 
     },
   };
 }
+
+/**
+ * A relay to the Nexus server at `base()` (as forwardTo) that counts each create it accepted, by the externalId the
+ * create carried, in the order they were accepted: the proof that an upstream holds each create exactly once.
+ */
+export function countingNexusRelay(base: () => string): { handler: Handler; applied: Map<string, number>; order: string[] } {
+  const applied = new Map<string, number>();
+  const order: string[] = [];
+  const relayed = forwardTo(base);
+  const handler: Handler = (req, res, seen) => {
+    const end = res.end.bind(res);
+    res.end = ((...args: Parameters<typeof res.end>) => {
+      if (seen.method === 'POST' && seen.path.endsWith('/interactions') && res.statusCode === 200) {
+        const externalId = (JSON.parse(seen.body) as { externalId?: string }).externalId ?? '';
+        applied.set(externalId, (applied.get(externalId) ?? 0) + 1);
+        order.push(externalId);
+      }
+      return end(...args);
+    }) as typeof res.end;
+    relayed(req, res, seen);
+  };
+  return { handler, applied, order };
+}
