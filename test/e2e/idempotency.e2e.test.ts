@@ -199,7 +199,8 @@ describe('externalId creates on the memory backend (DESIGN §4, §7)', () => {
 describe('records expire after idempotency.ttlMs', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startGateway({ idempotency: { ttlMs: 200 } });
+    // Long enough that two calls in a row fit in it on a loaded machine.
+    g = await startGateway({ idempotency: { ttlMs: 3000 } });
   });
   afterAll(() => g.close());
 
@@ -208,7 +209,7 @@ describe('records expire after idempotency.ttlMs', () => {
     const create = () => nexus(g, '/svc/interactions', { userData: { k: 'v' } }, { 'idempotency-key': key });
     const first = (await create()).json.data.id;
     expect((await create()).json.data.id).toBe(first);
-    await sleep(300);
+    await sleep(3100);
     const later = await create();
     expect(later.status).toBe(200);
     expect(later.json.data.id).not.toBe(first);
