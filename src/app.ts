@@ -168,9 +168,9 @@ function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
 
 function startupWarnings(config: GatewayConfig): string[] {
   const warnings: string[] = [];
-  const { nexus } = config.inbound;
+  const { nexus, oracle, vsp } = config.inbound;
   if (nexus.enabled && !nexus.apiKeys) warnings.push('inbound.nexus has no apiKeys: any non-empty x-api-key is accepted');
-  const { oracle } = config.inbound;
   if (oracle.enabled && !oracle.basicAuth && !oracle.bearerTokens) warnings.push('inbound.oracle has no basicAuth or bearerTokens: it is open to anyone');
+  if (vsp.enabled && vsp.appAccessKeys.length === 0) warnings.push('inbound.vsp has no appAccessKeys: any non-empty AppAccessKey is accepted');
   return warnings;
 }

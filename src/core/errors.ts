@@ -32,11 +32,12 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
 };
 
 /** Invalid requests that dialects tell apart from a plain bad parameter. */
-export type InvalidReason = 'too_large' | 'method_not_allowed' | 'idempotency_key_reused';
+export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused';
 
 /**
  * Why a request was refused, where dialects answer the same code apart. Every dialect maps these at its edge:
- * - `too_large` (invalid_request): HTTP 413; `method_not_allowed` (invalid_request): HTTP 405.
+ * - `too_large` (invalid_request): HTTP 413; `method_not_allowed` (invalid_request): HTTP 405;
+ *   `unsupported_media_type` (invalid_request): HTTP 415 (VSP, whose body formats are chosen by Content-Type).
  * - `idempotency_key_reused` (invalid_request): the same Idempotency-Key with a different payload (IETF
  *   draft-ietf-httpapi-idempotency-key-header-07 §2.7): HTTP 422 in dialects that speak HTTP statuses.
  * - `in_progress` (conflict): a retry arrived while the first request with that key is still running: the
@@ -63,7 +64,7 @@ export interface ErrorDetails {
   upstreamCode?: string | number;
   /** Seconds after which a retry may succeed (Nexus Retry-After). */
   retryAfterSeconds?: number;
-  /** Which kind of refusal, where dialects answer them apart (HTTP 413, 405, 422; in progress). */
+  /** Which kind of refusal, where dialects answer them apart (HTTP 413, 405, 415, 422; in progress). */
   reason?: ErrorReason;
   /** Whether the upstream may have applied the write that failed (see Applied). */
   applied?: Applied;

@@ -3,6 +3,7 @@ import type { InboundDefinition } from '../http/wire';
 import { gmsInbound } from './gms/gms.router';
 import { nexusInbound } from './nexus/nexus.router';
 import { oracleInbound } from './oracle/oracle.router';
+import { vspInbound } from './vsp/vsp.router';
 
 type InboundConfigs = GatewayConfig['inbound'];
 
@@ -11,4 +12,5 @@ export const inboundRegistry: { [K in keyof InboundConfigs]?: InboundDefinition<
   gms: gmsInbound,
   nexus: nexusInbound,
   oracle: oracleInbound,
+  vsp: vspInbound,
 };

@@ -7,11 +7,11 @@ import type {
   UpdateCommand,
   UserDataChange,
 } from '../../core/command';
-import { invalid, type ErrorCode, type GatewayError } from '../../core/errors';
+import { invalid, type GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { assertSafeKey, userDataFromObject, userDataToObject } from '../../core/user-data';
 import type { OutboundResponse } from '../../http/wire';
-import { invalidRequestStatus } from '../../http/invalid-status';
+import { httpStatusOf, retryAfterHeaders } from '../../http/invalid-status';
 import { readIsoDateTime } from './nexus.time';
 import { createRequestSchema, parseNexusRequest, stopRequestSchema, updateRequestSchema } from './nexus.schema';
 
@@ -143,22 +143,6 @@ export function renderInteraction(interaction: Interaction): NexusResponse<Nexus
   return { status: { code: 0 }, data };
 }
 
-/** DESIGN §4 nexus: the HTTP status of each error code; the body repeats it. */
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  already_exists: 409,
-  conflict: 409,
-  unsupported: 501,
-  rate_limited: 429,
-  upstream_unavailable: 503,
-  upstream_timeout: 504,
-  upstream_rejected: 502,
-  internal: 500,
-};
-
 /**
  * `{"status":{"code":<http status>,"message":"…"}}`. An internal error says nothing more (its text may hold
  * internals); an invalid request is 400, 413 (too large), 405 (method) or 422 (an Idempotency-Key reused with
@@ -166,12 +150,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
  */
 export function renderError(err: GatewayError): OutboundResponse {
   if (err.code === 'internal') return { status: 500, body: { status: { code: 500, message: 'Internal error' } } };
-  const status = err.code === 'invalid_request' ? invalidRequestStatus(err) : HTTP_STATUS[err.code];
+  const status = httpStatusOf(err);
   const response: OutboundResponse = { status, body: { status: { code: status, message: err.message } } };
-  const retryAfter = err.details.retryAfterSeconds;
-  const mayWait = status === 503 || status === 429 || err.details.reason === 'in_progress';
-  if (mayWait && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
-    response.headers = { 'retry-after': String(Math.ceil(retryAfter)) };
-  }
+  const headers = retryAfterHeaders(err, status);
+  if (headers) response.headers = headers;
   return response;
 }

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { boolValue } from '../../config/coerce';
 
+/**
+ * `inbound.vsp` (DESIGN §6): the service VSP creates land in, the accepted AppAccessKeys (none: any non-empty key,
+ * with a warning at start) and, optionally, the gateway's public base URL for the InteractionUrl it answers (absent:
+ * built from the request's validated Host header, over http).
+ */
 export const vspInboundConfigSchema = z
   .object({
     enabled: boolValue().default(true),
     service: z.string().min(1).default('vsp'),
     appAccessKeys: z.array(z.string().min(1)).default([]),
+    publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
 export type VspInboundConfig = z.infer<typeof vspInboundConfigSchema>;
