@@ -45,15 +45,19 @@ export function parseJson(body: Buffer | string, maxFields: number): unknown {
   return value;
 }
 
-/** Counts object keys and array items at every depth, stopping early once past the limit. */
+/**
+ * Counts object keys and array items at every depth, stopping once past the limit. Walks with its own stack, not
+ * by recursion: JSON.parse accepts nesting far deeper than the call stack (`[[[[…]]]]` in a 1 MB body).
+ */
 function countKeys(value: unknown, limit: number): number {
-  if (typeof value !== 'object' || value === null) return 0;
   let n = 0;
-  const children = Array.isArray(value) ? value : Object.values(value as object);
-  n += children.length;
-  for (const child of children) {
-    if (n > limit) return n;
-    n += countKeys(child, limit - n);
+  const pending: unknown[] = [value];
+  while (pending.length > 0 && n <= limit) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    const children = Array.isArray(next) ? next : Object.values(next as object);
+    n += children.length;
+    for (const child of children) if (typeof child === 'object' && child !== null) pending.push(child);
   }
   return n;
 }
