@@ -8,12 +8,20 @@ import { nexusDriverConfigSchema } from './nexus/nexus.config';
 import { nexusDriver } from './nexus/nexus.driver';
 import { oracleDriverConfigSchema } from './oracle/oracle.config';
 import { oracleDriver } from './oracle/oracle.driver';
+import { vspDriverConfigSchema } from './vsp/vsp.config';
+import { vspDriver } from './vsp/vsp.driver';
 
 /**
  * Every backend driver, keyed by the `driver:` value of its config. The config schema is the union of the
  * drivers' own schemas, so a backend config is validated by the driver that will run it.
  */
-export const backendConfigSchema = z.discriminatedUnion('driver', [memoryConfigSchema, nexusDriverConfigSchema, gmsDriverConfigSchema, oracleDriverConfigSchema]);
+export const backendConfigSchema = z.discriminatedUnion('driver', [
+  memoryConfigSchema,
+  nexusDriverConfigSchema,
+  gmsDriverConfigSchema,
+  oracleDriverConfigSchema,
+  vspDriverConfigSchema,
+]);
 export type BackendConfig = z.output<typeof backendConfigSchema>;
 
 type Registry = { [K in BackendConfig['driver']]: DriverDefinition<Extract<BackendConfig, { driver: K }>, HttpDriverDeps> };
@@ -23,6 +31,7 @@ export const driverRegistry: Registry = {
   nexus: nexusDriver,
   gms: gmsDriver,
   oracle: oracleDriver,
+  vsp: vspDriver,
 };
 
 /** Deps carry every driver kind's extras (e.g. the upstream observer); a driver reads the ones it needs. */

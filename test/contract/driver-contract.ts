@@ -1,16 +1,19 @@
 import type { Driver } from '../../src/core/driver';
 import { startGateway } from '../support/gateway';
 import { Harness } from './contract-harness';
+import { createCases } from './create-cases';
 import { coreCases, type CaseBody } from './core-cases';
 import { fidelityCases } from './fidelity-cases';
 
-const CASES = { ...coreCases, ...fidelityCases };
+const CASES = { ...createCases, ...coreCases, ...fidelityCases };
 
 /** Every case of the contract, by name: the names a driver may skip. */
 export type CaseName = keyof typeof CASES;
 export const CASE_NAMES = Object.keys(CASES) as CaseName[];
 /** The cases that need a wire as rich as the canonical model (typed values, nesting, duplicates, timestamps). */
 export const FIDELITY_CASE_NAMES = Object.keys(fidelityCases) as CaseName[];
+/** The cases that need nothing but create: all that a create-only backend can be held to. */
+export const CREATE_CASE_NAMES = Object.keys(createCases) as CaseName[];
 
 export interface ContractEnv {
   driver: Driver;
@@ -19,10 +22,10 @@ export interface ContractEnv {
 
 /**
  * A driver against a real server of its dialect: the gateway's own inbound over the memory backend, started at
- * `backUrl` for `create` to point the driver at.
+ * `backUrl` for `create` to point the driver at; `backConfig` is that gateway's config file, as an object.
  */
-export async function againstOwnGateway(create: (backUrl: string) => Driver): Promise<ContractEnv> {
-  const back = await startGateway();
+export async function againstOwnGateway(create: (backUrl: string) => Driver, backConfig: unknown = {}): Promise<ContractEnv> {
+  const back = await startGateway(backConfig);
   const driver = create(back.url);
   return {
     driver,
