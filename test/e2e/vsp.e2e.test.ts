@@ -319,3 +319,22 @@ describe('vsp failures beyond the request', () => {
     }
   });
 });
+
+describe('vsp with scoped AppAccessKeys', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({
+      inbound: { vsp: { service: 'partner-eu', appAccessKeys: [{ key: 'eu-key', services: ['partner-*'] }, { key: 'us-key', services: ['us-*'] }] } },
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('a key scoped to the VSP service creates; a known key scoped elsewhere is 403 in JSON and XML; an unknown one 401', async () => {
+    expect((await postVsp(gw, JSON.stringify(createFields('eu-key', 'scope-1')), JSON_TYPE)).status).toBe(200);
+    const json = await postVsp(gw, JSON.stringify(createFields('us-key', 'scope-2')), JSON_TYPE);
+    expect([json.status, json.json]).toEqual([403, { Message: 'This AppAccessKey is not allowed for service partner-eu.' }]);
+    const xml = await postVsp(gw, createXml(createFields('us-key', 'scope-2') as Record<string, string>), XML_TYPE);
+    expect([xml.status, xmlErrorMessage(xml.text)]).toEqual([403, 'This AppAccessKey is not allowed for service partner-eu.']);
+    expect((await postVsp(gw, JSON.stringify(createFields('eu-key ', 'scope-3')), JSON_TYPE)).status).toBe(401);
+  });
+});

@@ -10,7 +10,10 @@ export const vspInboundConfigSchema = z
   .object({
     enabled: boolValue().default(true),
     service: z.string().min(1).default('vsp'),
-    appAccessKeys: z.array(z.string().min(1)).default([]),
+    /** Each key alone (any service), or with the service patterns it may create in (DESIGN §6 scoped credentials). */
+    appAccessKeys: z
+      .array(z.union([z.string().min(1), z.object({ key: z.string().min(1), services: z.array(z.string().min(1)).min(1) }).strict()]))
+      .default([]),
     publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();

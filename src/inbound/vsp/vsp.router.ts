@@ -36,7 +36,7 @@ export const vspInbound: InboundDefinition<VspInboundConfig> = {
             const bound = bindCreateBody(req.body, req.headers['content-type'], deps.limits.maxFields);
             // The key first: a caller without a good one learns nothing about the rest of its request.
             const appAccessKey = requiredText(bound, 'AppAccessKey');
-            const client = checkKey(appAccessKey);
+            const client = checkKey(appAccessKey, service);
             req.facts.client = client;
             const request = parseCreateFields(bound, appAccessKey);
             const baseUrl = gatewayBaseUrl(config.publicBaseUrl, req.headers.host);
