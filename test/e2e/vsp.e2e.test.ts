@@ -172,6 +172,20 @@ describe('vsp over HTTP (memory backend)', () => {
       await expectBoth({ ...valid(`empty-${field}`), [field]: '' }, 400, `The ${field} field is required.`);
     });
 
+    it.each([['a slash', 'a/b'], ['a backslash', 'a\\b'], ['a dot-dot', '..'], ['a control character', 'a\tb']])(
+      '400 for an InteractionIdentity with %s: it could never be named in a path',
+      async (_what, identity) => {
+        await expectBoth({ ...valid('x'), InteractionIdentity: identity }, 400, /^The InteractionIdentity field is not valid/);
+      },
+    );
+
+    it('400 for a JSON body nested far beyond any limit, never a crash', async () => {
+      const deep = `{"AppAccessKey":"${KEY}","Note":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+      const res = await postVsp(gw, deep, JSON_TYPE);
+      expect([400, 413]).toContain(res.status);
+      expect(Object.keys(res.json)).toEqual(['Message']);
+    });
+
     it('400 naming a required member sent as null / i:nil', async () => {
       await expectBoth({ ...valid('nil-1'), InteractionName: null }, 400, 'The InteractionName field is required.');
     });

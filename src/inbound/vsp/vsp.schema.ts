@@ -1,5 +1,6 @@
 import { invalid } from '../../core/errors';
 import { canonicalGuid } from '../../core/guid';
+import { isAddressable } from '../../core/ids';
 import type { XmlDataContract, XmlMember } from '../../http/xml-read';
 
 /** CreateVspInteraction's members (spec: Body Parameters), as its DataContract names them. */
@@ -80,11 +81,22 @@ export function optionalGuid(bound: BoundFields, field: CreateField): string | u
   return guidOf(field, value);
 }
 
+/**
+ * InteractionIdentity becomes the externalId, which must be addressable (DESIGN §4 shared rules, enforced again by
+ * the core): said here in VSP's own words.
+ */
+function addressableIdentity(identity: string): string {
+  if (!isAddressable(identity)) {
+    throw invalid('The InteractionIdentity field is not valid: it must not be ".", "..", nor hold "/", "\\" or control characters.', 'InteractionIdentity');
+  }
+  return identity;
+}
+
 /** Every member but the key, checked once the key is known good: a caller without one learns nothing more. */
 export function parseCreateFields(bound: BoundFields, appAccessKey: string): CreateVspInteraction {
   const request: CreateVspInteraction = {
     AppAccessKey: appAccessKey,
-    InteractionIdentity: requiredText(bound, 'InteractionIdentity'),
+    InteractionIdentity: addressableIdentity(requiredText(bound, 'InteractionIdentity')),
     InteractionName: requiredText(bound, 'InteractionName'),
     AccountId: requiredGuid(bound, 'AccountId'),
     ContactId: requiredGuid(bound, 'ContactId'),
