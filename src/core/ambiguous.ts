@@ -20,8 +20,9 @@ const RESOLVE_SHARE = 0.25;
 export function resolveStage(logger: Logger): Stage {
   return {
     name: 'resolve',
-    run: (command, _route, next) =>
-      command.kind === 'create' && command.externalId !== undefined ? createResolvingOutcome(command, next, logger) : next(),
+    // A backend that cannot read (VSP creates only) cannot be asked what it applied.
+    run: (command, route, next) =>
+      command.kind === 'create' && command.externalId !== undefined && route.driver.get ? createResolvingOutcome(command, next, logger) : next(),
   };
 }
 

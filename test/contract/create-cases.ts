@@ -21,9 +21,10 @@ export const createCases = {
     expect(second.id).not.toBe(first.id);
   },
 
-  'create with a live externalId is already_exists': async (h) => {
+  'another create with a live externalId is already_exists': async (h) => {
     const externalId = h.externalId();
-    await h.create({ externalId });
-    await expectGatewayError(h.create({ externalId }), 'already_exists');
+    await h.create({ externalId, userData: strings({ InteractionName: 'first' }) });
+    // A different create, not a retry of the first (which an idempotent upstream would answer as the first).
+    await expectGatewayError(h.create({ externalId, userData: strings({ InteractionName: 'second' }) }), 'already_exists');
   },
 } satisfies Record<string, CaseBody>;

@@ -234,8 +234,8 @@ describe('chain: GMS and VSP clients → front gateway (vsp driver) → back gat
   });
 
   it('an InteractionIdentity in use at the back is a GMS duplicate (250) at the front', async () => {
-    await frontGms('/orders', 'externalId=chain-3');
-    const again = await frontGms('/orders', 'externalId=chain-3');
+    await frontGms('/orders', 'externalId=chain-3&userData%5BInteractionName%5D=first');
+    const again = await frontGms('/orders', 'externalId=chain-3&userData%5BInteractionName%5D=second');
     expect(again.json).toEqual({ statusCode: 2, errors: [{ code: 250, advice: expect.any(String) }] });
   });
 

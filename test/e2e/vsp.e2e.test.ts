@@ -219,9 +219,27 @@ describe('vsp over HTTP (memory backend)', () => {
       await expectBoth({ AppAccessKey: 'not-a-key' }, 401, 'Authorization has been denied for this request.');
     });
 
-    it('409 when the InteractionIdentity is in use, in JSON and in XML', async () => {
+    it('409 when another create has the InteractionIdentity in use, in JSON and in XML', async () => {
       expect((await postVsp(gw, JSON.stringify(valid('dup-1')), JSON_TYPE)).status).toBe(200);
-      await expectBoth(valid('dup-1'), 409, 'The InteractionIdentity is already in use.');
+      await expectBoth({ ...valid('dup-1'), InteractionName: 'Another name' }, 409, 'The InteractionIdentity is already in use.');
+    });
+
+    it('the same create sent again (a client retry) is answered as the first, in either format', async () => {
+      const first = await postVsp(gw, JSON.stringify(valid('retry-1')), JSON_TYPE);
+      const again = await postVsp(gw, JSON.stringify(valid('retry-1')), JSON_TYPE);
+      const asXml = await postVsp(gw, createXml(valid('retry-1')), XML_TYPE);
+      expect(first.status).toBe(200);
+      expect(again.json).toEqual(first.json);
+      expect(xmlMember(asXml.text, 'InteractionId')).toBe(first.json.InteractionId);
+      const other = await postVsp(gw, JSON.stringify(createFields('sample string 1', 'retry-1')), JSON_TYPE);
+      expect(other.status).toBe(409);
+    });
+
+    it('an Idempotency-Key reused for a different create is 422', async () => {
+      const key = { ...JSON_TYPE, 'idempotency-key': `idem-${Math.random()}` };
+      expect((await postVsp(gw, JSON.stringify(valid('idem-1')), key)).status).toBe(200);
+      const reused = await postVsp(gw, JSON.stringify(valid('idem-2')), key);
+      expect([reused.status, Object.keys(reused.json)]).toEqual([422, ['Message']]);
     });
 
     it('415 for another media type or charset, in JSON unless Accept asks for XML', async () => {

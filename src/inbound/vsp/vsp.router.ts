@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../core/command';
+import { idempotencyKeyOf } from '../../http/idempotency-key';
 import type { InboundDefinition } from '../../http/wire';
 import { createAppAccessKeyCheck } from './vsp.auth';
 import { gatewayBaseUrl } from './vsp.base-url';
@@ -44,6 +45,7 @@ export const vspInbound: InboundDefinition<VspInboundConfig> = {
               requestId: req.requestId,
               dialect: VSP_DIALECT,
               client,
+              idempotencyKey: idempotencyKeyOf(req),
               receivedAt: req.receivedAt,
               deadline: req.deadline,
             };
