@@ -1,4 +1,4 @@
-import { closedPort } from '../support/fake-upstream';
+import { closedPort, FakeUpstream, hang } from '../support/fake-upstream';
 import { call } from '../support/http-call';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { winstonLines } from '../support/log-capture';
@@ -368,5 +368,39 @@ describe('vsp with scoped AppAccessKeys', () => {
     const xml = await postVsp(gw, createXml(createFields('us-key', 'scope-2') as Record<string, string>), XML_TYPE);
     expect([xml.status, xmlErrorMessage(xml.text)]).toEqual([403, 'This AppAccessKey is not allowed for service partner-eu.']);
     expect((await postVsp(gw, JSON.stringify(createFields('eu-key ', 'scope-3')), JSON_TYPE)).status).toBe(401);
+  });
+});
+
+describe('vsp answers for an upstream that refuses or hangs (a vsp backend behind the VSP dialect)', () => {
+  const upstream = new FakeUpstream({ status: 401, json: { Message: 'Authorization has been denied for this request.' } });
+  let gw: TestGateway;
+  beforeAll(async () => {
+    await upstream.start();
+    gw = await startGateway({
+      backends: {
+        remote: { driver: 'vsp', baseUrl: `${upstream.url}/api`, appAccessKey: 'gw-key', accountId: GUIDS.AccountId, contactId: GUIDS.ContactId, timeoutMs: 300, retries: 0 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await upstream.close();
+  });
+
+  it('an upstream refusing the gateway’s key → 502, in JSON and in XML, without the upstream’s words', async () => {
+    upstream.answer();
+    const json = await postVsp(gw, JSON.stringify(createFields('k', 'up-1')), JSON_TYPE);
+    expect([json.status, Object.keys(json.json)]).toEqual([502, ['Message']]);
+    expect(json.json.Message).not.toContain('denied');
+    const xml = await postVsp(gw, createXml(createFields('k', 'up-2') as Record<string, string>), XML_TYPE);
+    expect([xml.status, xmlErrorMessage(xml.text)]).toEqual([502, expect.any(String)]);
+  });
+
+  it('an upstream that never answers → 504, in JSON and in XML', async () => {
+    upstream.answer(hang, hang);
+    const json = await postVsp(gw, JSON.stringify(createFields('k', 'up-3')), JSON_TYPE);
+    expect([json.status, Object.keys(json.json)]).toEqual([504, ['Message']]);
+    const xml = await postVsp(gw, createXml(createFields('k', 'up-4') as Record<string, string>), XML_TYPE);
+    expect([xml.status, xmlErrorMessage(xml.text)]).toEqual([504, expect.any(String)]);
   });
 });
