@@ -215,6 +215,16 @@ describe('vsp over HTTP (memory backend)', () => {
       expect(xmlErrorMessage(empty.text)).toContain('body is required');
     });
 
+    it('400 for a form or JSON body that is not UTF-8, or a form with invalid percent-encoding', async () => {
+      const form = Buffer.concat([Buffer.from(`AppAccessKey=${KEY}&InteractionName=`), Buffer.from([0xff, 0xfe])]);
+      expect((await postVsp(gw, form, FORM_TYPE)).json).toEqual({ Message: 'Form body is not valid UTF-8' });
+      const json = Buffer.concat([Buffer.from(`{"AppAccessKey":"${KEY}","InteractionName":"`), Buffer.from([0xff]), Buffer.from('"}')]);
+      expect((await postVsp(gw, json, JSON_TYPE)).status).toBe(400);
+      const escaped = await postVsp(gw, `AppAccessKey=${KEY}&InteractionName=%ZZ`, FORM_TYPE);
+      expect(escaped.status).toBe(400);
+      expect(escaped.json.Message).toContain('InteractionName');
+    });
+
     it('401 for a key that is not configured (checked before the other members)', async () => {
       await expectBoth({ AppAccessKey: 'not-a-key' }, 401, 'Authorization has been denied for this request.');
     });

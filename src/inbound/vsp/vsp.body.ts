@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { GatewayError, invalid } from '../../core/errors';
 import { MAX_USER_DATA_DEPTH } from '../../core/user-data';
 import { parseForm } from '../../http/form';
@@ -36,6 +37,8 @@ export function bindCreateBody(body: Buffer, contentTypeHeader: string | undefin
       return bindByName(Object.entries(value as Record<string, unknown>).map(([name, v]) => [name, fromJsonValue(v)]));
     }
     case 'form': {
+      // Bytes that are not UTF-8 are refused rather than stored as U+FFFD, as in every dialect.
+      if (!isUtf8(body)) throw invalid('Form body is not valid UTF-8');
       const form = parseForm(body.toString('utf8'), maxFields);
       return bindByName(Object.entries(form).map(([name, v]) => [name, typeof v === 'string' ? { kind: 'text', value: v } : { kind: 'complex' }]));
     }
