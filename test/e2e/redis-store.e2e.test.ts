@@ -152,3 +152,56 @@ describeWithRedis('redis state store: outages', () => {
     }
   });
 });
+
+describeWithRedis('redis state store down: writes that need it answer try-again in every dialect', () => {
+  let redis: RedisServer;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    redis = await startRedis();
+    gateway = await startGateway({ store: { kind: 'redis', url: redis.url, timeoutMs: 500 } });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await redis?.close();
+  });
+
+  const gmsCreate = (externalId: string) =>
+    fetch(`${gateway.url}/genesys/2/openmedia/customer-support`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `externalId=${externalId}&userData%5BOrder%5D=A1`,
+    });
+  const nexusCreate = (externalId: string) =>
+    fetch(`${gateway.url}/nexus/v3/openmedia/customer-support/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: JSON.stringify({ externalId, userData: { Order: 'A1' } }),
+    });
+  const oracleCreate = (reference: string) =>
+    fetch(`${gateway.url}/crmRestApi/resources/11.13.18.05/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ OriginalSystemReference: reference }),
+    });
+
+  test('down: GMS statusCode 1, Nexus 503 with Retry-After, Oracle 503; back up: the same creates succeed', async () => {
+    await redis.stop();
+    await eventually(async () => expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503));
+
+    const gms = await gmsCreate('down-1');
+    expect({ status: gms.status, body: await gms.json() }).toEqual({ status: 200, body: { statusCode: 1 } });
+    const nexus = await nexusCreate('down-2');
+    expect(nexus.status).toBe(503);
+    expect(nexus.headers.get('retry-after')).toBe('1');
+    expect(await nexus.json()).toEqual({ status: { code: 503, message: expect.any(String) } });
+    const oracle = await oracleCreate('down-3');
+    expect(oracle.status).toBe(503);
+    expect(await oracle.json()).toMatchObject({ status: 503 });
+
+    await redis.start();
+    await eventually(async () => expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200));
+    expect(await (await gmsCreate('down-1')).json()).toEqual({ statusCode: 0, interactionId: expect.any(String) });
+    expect((await nexusCreate('down-2')).status).toBe(200);
+    expect((await oracleCreate('down-3')).status).toBe(201);
+  });
+});
