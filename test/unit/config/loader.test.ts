@@ -96,7 +96,8 @@ describe('config/examples', () => {
   it.each(files)('%s is valid once the variables it names are set', (file) => {
     const path = join(examples, file);
     const names = [...readFileSync(path, 'utf8').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!);
-    const env = Object.fromEntries(names.map((n) => [n, /URL$/.test(n) ? 'http://127.0.0.1:1/base' : `value-of-${n}`]));
+    const url = (n: string) => (/^REDIS.*URL$/.test(n) ? 'redis://127.0.0.1:1/0' : 'http://127.0.0.1:1/base');
+    const env = Object.fromEntries(names.map((n) => [n, /URL$/.test(n) ? url(n) : `value-of-${n}`]));
     expect(() => loadConfig(path, env, dir)).not.toThrow();
   });
 
