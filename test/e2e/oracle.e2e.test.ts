@@ -288,10 +288,12 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       expect(afterClose.json.InteractionId).not.toBe(first.json.InteractionId);
     });
 
-    it('two racing upserts make one interaction and neither sees a 409', async () => {
+    it('racing upserts make one interaction and none sees a 409', async () => {
       const body = { OriginalSystemReference: 'up-race', InteractionData: [{ DataKey: 'n', DataValue: 'x' }] };
       const answers = await Promise.all([1, 2, 3].map(() => api.post(body, { 'upsert-mode': 'true' })));
-      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+      // One creates (201); the others either find it (200) or, identical, are answered as retries of that create.
+      expect(answers.map((a) => a.status)).toContain(201);
+      for (const a of answers) expect([200, 201]).toContain(a.status);
       expect(new Set(answers.map((a) => a.json.InteractionId)).size).toBe(1);
     });
   });

@@ -83,6 +83,17 @@ export class OracleAccess {
     return result;
   }
 
+  /** The interaction with this OriginalSystemReference in a service (the open one, else the latest), if any. */
+  async findByExternalId(service: string, externalId: string, context: CommandContext, req: InboundRequest): Promise<Interaction | undefined> {
+    try {
+      return await this.get({ service, context, ref: { by: 'externalId', value: externalId } }, req);
+    } catch (err) {
+      // An unrouted service stays an error: only an absent interaction is an empty answer.
+      if (err instanceof GatewayError && err.code === 'not_found' && err.details.subject !== 'service') return undefined;
+      throw err;
+    }
+  }
+
   /** Reads a located interaction; a closed one refuses change (409), as PATCH of a closed interaction does. */
   async getOpen(where: Located, req: InboundRequest): Promise<Interaction> {
     const interaction = await this.get(where, req);

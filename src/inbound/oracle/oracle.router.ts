@@ -75,11 +75,8 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           if (q === undefined) {
             found = (await deps.execute({ kind: 'list', service, context }, req)).result;
           } else {
-            const ref = { by: 'externalId' as const, value: originalSystemReferenceOf(q) };
-            found = await access.get({ service, ref, context }, req).then(
-              (interaction) => [interaction],
-              (err: unknown) => (err instanceof GatewayError && err.code === 'not_found' && err.details.subject !== 'service' ? [] : Promise.reject(err)),
-            );
+            const one = await access.findByExternalId(service, originalSystemReferenceOf(q), context, req);
+            found = one ? [one] : [];
           }
           // Only the page shown is aliased: a listing must not draw numbers for interactions nobody sees.
           const shown = await Promise.all(found.slice(page.offset, page.offset + page.limit).map((i) => access.item(i, req)));

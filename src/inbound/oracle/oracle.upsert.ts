@@ -20,11 +20,7 @@ export async function upsertCreate(
   const { service, context, externalId } = command;
   const updateOpen = async (): Promise<Interaction | undefined> => {
     if (!upsert || externalId === undefined) return undefined;
-    const ref = { by: 'externalId' as const, value: externalId };
-    const existing = await access.get({ service, context, ref }, req).catch((err: unknown) => {
-      if (err instanceof GatewayError && err.code === 'not_found' && err.details.subject !== 'service') return undefined;
-      throw err;
-    });
+    const existing = await access.findByExternalId(service, externalId, context, req);
     if (!existing || existing.state === 'stopped') return undefined;
     const byId = { by: 'id' as const, value: existing.id };
     if (command.userData.length === 0) return existing;
