@@ -298,6 +298,19 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
     });
   });
 
+  describe('Upsert-Mode races', () => {
+    it('upserts with different rows racing: one creates (201), the others update it (200), every row lands', async () => {
+      const answers = await Promise.all(
+        ['a', 'b', 'c'].map((k) => api.post({ OriginalSystemReference: 'up-race-2', InteractionData: [{ DataKey: k, DataValue: k }] }, { 'upsert-mode': 'true' })),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+      const ids = new Set(answers.map((a) => a.json.InteractionId));
+      expect(ids.size).toBe(1);
+      const rows = await api.get(`/${[...ids][0]}/child/InteractionData`);
+      expect(rows.json.items.map((r: { DataKey: string }) => r.DataKey).sort()).toEqual(['a', 'b', 'c']);
+    });
+  });
+
   describe('Idempotency-Key', () => {
     it('a POST sent again with its key answers the same interaction; the key with another body is 422', async () => {
       const key = { 'idempotency-key': 'oracle-idem-1' };
