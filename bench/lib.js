@@ -128,24 +128,56 @@ function freePort() {
 }
 
 let ticksPerSecond;
-/** User + system CPU seconds of a process so far (Linux /proc); undefined elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    if (ticksPerSecond === undefined) {
-      ticksPerSecond = 100;
-      try {
-        ticksPerSecond = Number(require('node:child_process').execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-      } catch {
-        /* the Linux default */
-      }
+/** The process and every live descendant (a clustered gateway's workers), from Linux /proc. */
+function processTree(pid) {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      const kids = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
+      if (kids) all.push(...kids.split(/\s+/).map(Number));
+    } catch {
+      /* gone, or not Linux */
     }
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-  } catch {
-    return undefined;
   }
+  return all;
+}
+
+/** User + system CPU seconds so far of a process and its live descendants (Linux /proc); undefined elsewhere. */
+function cpuSeconds(pid) {
+  if (ticksPerSecond === undefined) {
+    ticksPerSecond = 100;
+    try {
+      ticksPerSecond = Number(require('node:child_process').execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      /* the Linux default */
+    }
+  }
+  let total = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    } catch {
+      if (p === pid) return undefined;
+    }
+  }
+  return total;
+}
+
+/** Peak resident memory (VmHWM) of a process and its live descendants, in MiB, summed; undefined elsewhere. */
+function peakRssMiB(pid) {
+  let kib = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) kib += Number(m[1]);
+    } catch {
+      if (p === pid) return undefined;
+    }
+  }
+  return kib / 1024;
 }
 
 /** Latencies of every response, in ms; a growable typed array, so recording allocates nothing per response. */
@@ -175,7 +207,7 @@ class Latencies {
  * CPU time per request is reported. autocannon's own latency histogram keeps whole milliseconds, too coarse
  * for sub-millisecond answers: every response's latency is recorded here at full precision.
  */
-async function load(target, { connections, duration, pid }) {
+async function load(target, { connections, duration, pid, rate }) {
   const latencies = new Latencies();
   const cpuBefore = pid === undefined ? undefined : cpuSeconds(pid);
   let counter = 0;
@@ -187,6 +219,8 @@ async function load(target, { connections, duration, pid }) {
     duration,
     verifyBody: target.verify,
   };
+  // A fixed offered rate (req/s over all connections) instead of as fast as the target answers.
+  if (rate !== undefined) options.overallRate = rate;
   if (target.bodyFor) options.requests = [{ setupRequest: (req) => ({ ...req, body: target.bodyFor(counter++) }) }];
   else options.body = target.body;
   const result = await new Promise((resolve, reject) => {
@@ -254,7 +288,8 @@ function resultTable(rows) {
 
 function machine() {
   const cpus = os.cpus();
-  return `node ${process.version}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.release()}`;
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `node ${process.version}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.release()}, load average ${load}`;
 }
 
 /**
@@ -292,4 +327,4 @@ function guard(children, limitMs) {
   return () => clearTimeout(timer);
 }
 
-module.exports = { HOST, intEnv, sleep, Children, send, freePort, load, failures, combine, median, fmt, resultTable, machine, writeSection, guard };
+module.exports = { HOST, intEnv, sleep, Children, send, freePort, load, peakRssMiB, failures, combine, median, fmt, resultTable, machine, writeSection, guard };
