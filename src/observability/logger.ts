@@ -1,31 +1,61 @@
+import stringify from 'safe-stable-stringify';
 import winston from 'winston';
+import TransportStream from 'winston-transport';
 import type { Logger } from '../core/logger';
+import { createBatchedSink, type LogSink } from './log-sink';
 import { createFieldRedactor } from './redact';
 
 export interface LoggerOptions {
   level: 'error' | 'warn' | 'info' | 'debug';
   sensitiveKeys: readonly string[];
-  /** Where lines go; stdout by default (12-factor: the platform collects them). */
+  /** Where lines go, each written as it is logged; absent: stdout, batched per event-loop turn (12-factor). */
   stream?: NodeJS.WritableStream;
 }
 
-/** JSON lines through winston, every field redacted of secrets before it is written. */
+/** Where winston's formats put the finished line (triple-beam's MESSAGE). */
+const MESSAGE = Symbol.for('message');
+
+/** What winston's json format falls back to: BigInt as text, cycles marked rather than thrown. */
+const safeJson = stringify.configure({ deterministic: false });
+const bigintAsText = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
+
+/** Sends each formatted line to a LogSink (stdout, batched). */
+class SinkTransport extends TransportStream {
+  constructor(private readonly sink: LogSink) {
+    super();
+  }
+
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    this.sink.write(`${info[MESSAGE] as string}\n`);
+    callback();
+  }
+}
+
+/**
+ * JSON lines through winston, every field redacted of secrets before it is written. One format does the
+ * timestamp, the redaction and the JSON, producing what winston's timestamp() + json() produced (fields in
+ * insertion order, `timestamp` last) at a fraction of the cost: native JSON.stringify first, the safe stringifier
+ * only for values it refuses (BigInt, cycles).
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const redact = createFieldRedactor(options.sensitiveKeys);
-  const redaction = winston.format((info) => {
+  const line = winston.format((info) => {
     const fields = info as Record<string, unknown>;
     for (const key of Object.keys(fields)) if (key !== 'level' && key !== 'message') fields[key] = redact(key, fields[key]);
+    fields.timestamp = new Date().toISOString();
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(fields);
+    } catch {
+      text = safeJson(fields, bigintAsText);
+    }
+    (info as Record<string | symbol, unknown>)[MESSAGE] = text;
     return info;
   });
   const w = winston.createLogger({
     level: options.level,
-    format: winston.format.combine(
-      winston.format.timestamp(),
-      redaction(),
-      // Insertion order, not sorted keys: cheaper, and the request id stays near the front of each line.
-      winston.format.json({ deterministic: false }),
-    ),
-    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console()],
+    format: line(),
+    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new SinkTransport(createBatchedSink(process.stdout))],
   });
   return {
     debug: (message, fields) => w.debug(message, fields),
