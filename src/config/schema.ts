@@ -8,7 +8,7 @@ import { oracleInboundConfigSchema } from '../inbound/oracle/oracle.config';
 import { vspInboundConfigSchema } from '../inbound/vsp/vsp.config';
 import { wweInboundConfigSchema } from '../inbound/wwe/wwe.config';
 import { storeConfigSchema } from '../store/store.config';
-import { boolValue, byteSizeValue, intValue } from './coerce';
+import { boolValue, byteSizeValue, intValue, workersValue } from './coerce';
 
 /** The config file (DESIGN §6, a contract): unknown keys anywhere are errors, so typos never pass silently. */
 
@@ -23,6 +23,8 @@ const serverSchema = z
     requestTimeoutMs: intValue(1).default(30000),
     /** How long SIGTERM waits for in-flight requests before closing what is left. */
     shutdownTimeoutMs: intValue(0).default(10000),
+    /** Processes serving the one port (node:cluster); `auto` is one per CPU. */
+    workers: workersValue().default(1),
   })
   .strict();
 
