@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
+import { runPrimary } from './cluster/primary';
+import { workerCount } from './cluster/worker-count';
 import { ConfigError, loadConfig } from './config/loader';
 import { exitOnSignals, startGateway, StartError } from './main';
 import { createLogger } from './observability/logger';
@@ -47,9 +50,19 @@ async function start(args: string[]): Promise<number | undefined> {
   if (positional.length > 0) throw new UsageError(`start takes no argument "${positional[0]}" (use --config FILE)`);
   const { config, source } = loadConfig(file);
   const logger = createLogger({ level: config.logging.level, sensitiveKeys: config.logging.sensitiveKeys });
+  const listeningFields = { config: source, backends: Object.keys(config.backends) };
+  const workers = workerCount(config.server.workers);
+  if (workers > 1 && cluster.isPrimary) {
+    // Each worker re-runs this command with the same arguments and environment, so reads the same config.
+    return runPrimary({ workers, shutdownTimeoutMs: config.server.shutdownTimeoutMs, logger, listeningFields });
+  }
   const running = await startGateway(config, logger);
+  if (cluster.isWorker) {
+    exitOnSignals(running, logger, ['SIGTERM']);
+    return undefined;
+  }
   exitOnSignals(running, logger);
-  logger.info('listening', { url: running.url, config: source, backends: Object.keys(config.backends) });
+  logger.info('listening', { url: running.url, ...listeningFields });
   // Running: the process ends from a signal handler.
   return undefined;
 }

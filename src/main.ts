@@ -62,8 +62,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return { server, gateway, url: `http://${host}:${address.port}`, shutdown };
 }
 
-/** SIGTERM/SIGINT: drain and exit 0; a second signal exits at once. */
-export function exitOnSignals(running: RunningGateway, logger: Logger): void {
+/**
+ * SIGTERM/SIGINT: drain and exit 0; a second signal exits at once. A cluster worker listens to SIGTERM only: a
+ * Ctrl-C reaches the whole process group, and the primary, which got it too, sends each worker its SIGTERM.
+ */
+export function exitOnSignals(running: RunningGateway, logger: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
@@ -80,6 +83,6 @@ export function exitOnSignals(running: RunningGateway, logger: Logger): void {
       },
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  for (const signal of signals) process.on(signal, onSignal);
+  if (!signals.includes('SIGINT')) process.on('SIGINT', () => undefined);
 }

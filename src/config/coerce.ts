@@ -40,9 +40,11 @@ export const byteSizeValue = () =>
     z.number({ error: 'expected a size such as 1mb, 512kb or a number of bytes' }).int().positive('expected a size of at least 1 byte'),
   );
 
-/** `auto` (one per CPU the process may use) or a count of worker processes. */
+const WORKERS = 'expected auto or an integer from 1 to 256';
+
+/** `auto` (one per CPU the process may use) or a count of worker processes; one message for every wrong value. */
 export const workersValue = () =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== 'auto' && INTEGER.test(v.trim()) ? Number(v.trim()) : typeof v === 'string' ? v.trim() : v),
-    z.union([z.literal('auto'), z.number().int().min(1).max(256)], { error: 'expected auto or an integer from 1 to 256' }),
+    z.union([z.literal('auto'), z.number().int(WORKERS).min(1, WORKERS).max(256, WORKERS)], { error: WORKERS }),
   );

@@ -95,6 +95,7 @@ export const gatewayConfigSchema = z
   // Runs even when other parts of the file are invalid (`when`), so one pass lists every problem; the value may
   // then be partly unparsed, hence the defensive reads.
   .superRefine((config, ctx) => checkReferences(config as unknown, ctx), { when: () => true })
+  .superRefine((config, ctx) => checkWorkers(config, ctx))
   .transform((config) => ({
     ...config,
     routes: config.routes ?? [{ service: '*', backend: Object.keys(config.backends)[0] ?? DEFAULT_BACKEND }],
@@ -114,6 +115,25 @@ function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
     if (typeof backend === 'string' && backend !== '' && !Object.hasOwn(backends, backend)) {
       ctx.addIssue({ code: 'custom', path: ['routes', i, 'backend'], message: `unknown backend "${backend}" (backends: ${Object.keys(backends).join(', ') || 'none'})` });
     }
+  });
+}
+
+/**
+ * The embedded contact center keeps its interactions in its process's memory: with several workers each would
+ * have its own, and a request would see whichever one the connection landed on (DESIGN §7: scale out through a
+ * shared store and backends that keep their own state).
+ */
+function checkWorkers(config: { server: { workers: number | 'auto' }; backends: Record<string, { driver: string }> }, ctx: z.RefinementCtx): void {
+  const { workers } = config.server;
+  if (workers === 1) return;
+  const inMemory = Object.entries(config.backends).filter(([, b]) => b.driver === 'memory').map(([name]) => name);
+  if (inMemory.length === 0) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['server', 'workers'],
+    message:
+      `workers: ${workers} runs several processes, but ${inMemory.length > 1 ? 'backends' : 'backend'} ${inMemory.map((n) => `"${n}"`).join(', ')} ` +
+      `${inMemory.length > 1 ? 'use' : 'uses'} the embedded memory contact center, whose interactions live in one process; use workers: 1 with it`,
   });
 }
 

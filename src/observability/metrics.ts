@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Gauge, Registry, type Metric } from 'prom-client';
+import { clusterMetricsRender, isClusterWorker } from '../cluster/metrics-bridge';
 import type { BreakerState, UpstreamObserver } from '../drivers/http/upstream';
 import type { RequestRecord } from '../http/listener';
 import { Family } from './metric-family';
@@ -37,8 +38,15 @@ export function createMetrics(): Metrics {
   const upstreamErrors = Family.counter('omgw_upstream_errors_total', 'Upstream attempts that failed, by the error code they were mapped to.', ['backend', 'code']);
   // prom-client's Registry renders anything with its metric shape; its typings only name its own classes.
   for (const family of [requests, requestSeconds, upstreamSeconds, upstreamErrors]) registry.registerMetric(family as unknown as Metric);
-  // Breaker changes are rare: prom-client's own gauge is cheap enough there.
-  const breaker = new Gauge({ name: 'omgw_breaker_state', help: 'Circuit breaker of each backend: 0 closed, 1 half-open, 2 open.', labelNames: ['backend'], registers: [registry] });
+  // Breaker changes are rare: prom-client's own gauge is cheap enough there. Each worker of a cluster has its own
+  // breaker per backend; across workers the worst state is shown.
+  const breaker = new Gauge({
+    name: 'omgw_breaker_state',
+    help: 'Circuit breaker of each backend: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['backend'],
+    registers: [registry],
+    aggregator: 'max',
+  });
 
   const upstreamObserver: UpstreamObserver = {
     onCall({ backend, method, error, seconds }) {
@@ -58,7 +66,8 @@ export function createMetrics(): Metrics {
       requestSeconds.child(dialect).observe(record.ms / 1000);
     },
     upstreamObserver,
-    render: () => registry.metrics(),
+    // In a worker of server.workers > 1, every worker's registry, added up by the primary.
+    render: isClusterWorker() ? clusterMetricsRender(registry) : () => registry.metrics(),
     contentType: registry.contentType,
   };
 }

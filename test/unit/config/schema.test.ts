@@ -15,7 +15,7 @@ describe('config schema (DESIGN §6)', () => {
   describe('defaults', () => {
     it.each([[{}], [null], [undefined]])('%p: every dialect enabled, every service on the memory backend', (raw) => {
       const config = buildConfig(raw, {});
-      expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, maxFields: 1000, requestTimeoutMs: 30000, shutdownTimeoutMs: 10000 });
+      expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, maxFields: 1000, requestTimeoutMs: 30000, shutdownTimeoutMs: 10000, workers: 1 });
       for (const dialect of ['gms', 'nexus', 'wwe', 'oracle', 'vsp'] as const) expect(config.inbound[dialect].enabled).toBe(true);
       expect(config.inbound.oracle.service).toBe('crm');
       expect(config.inbound.vsp.service).toBe('vsp');
@@ -139,6 +139,32 @@ describe('config schema (DESIGN §6)', () => {
 
     it('a route without a backend is reported as required', () => {
       expect(problemsOf({ routes: [{ service: '*' }] })).toEqual(['routes[0].backend: required']);
+    });
+  });
+
+  describe('server.workers', () => {
+    const nexus = { driver: 'nexus', baseUrl: 'http://127.0.0.1:1/nexus/v3', apiKey: 'k' };
+
+    it.each([
+      [2, 2],
+      ['3', 3],
+      ['auto', 'auto'],
+      [' auto ', 'auto'],
+    ])('%p is read as %p', (raw, expected) => {
+      expect(buildConfig({ server: { workers: raw }, backends: { cloud: nexus } }, {}).server.workers).toBe(expected);
+    });
+
+    it.each([[0], [-1], [1.5], ['many'], [true]])('%p is refused', (raw) => {
+      expect(problemsOf({ server: { workers: raw }, backends: { cloud: nexus } })).toEqual(['server.workers: expected auto or an integer from 1 to 256']);
+    });
+
+    it('more than one worker with the embedded memory contact center is refused, naming the backend', () => {
+      const problems = problemsOf({ server: { workers: 2 }, backends: { cloud: nexus, sim: { driver: 'memory' } } });
+      expect(problems).toEqual([
+        'server.workers: workers: 2 runs several processes, but backend "sim" uses the embedded memory contact center, whose interactions live in one process; use workers: 1 with it',
+      ]);
+      expect(problemsOf({ server: { workers: 'auto' } })).toHaveLength(1);
+      expect(problemsOf({ server: { workers: 1 } })).toEqual([]);
     });
   });
 

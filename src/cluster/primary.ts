@@ -1,0 +1,97 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from '../core/logger';
+import { serveClusterMetrics } from './metrics-bridge';
+
+export interface PrimaryOptions {
+  workers: number;
+  /** How long SIGTERM lets the workers drain before they are killed (server.shutdownTimeoutMs). */
+  shutdownTimeoutMs: number;
+  logger: Logger;
+  /** Fields of the `listening` line, once every worker listens. */
+  listeningFields: Record<string, unknown>;
+}
+
+/** Beyond the workers' own drain: time for them to close their backends and exit. */
+const EXIT_GRACE_MS = 5000;
+
+/**
+ * The cluster primary: forks the workers (each re-runs this command and serves the one port, node:cluster
+ * shares it), answers the aggregated /metrics, replaces a worker that dies while serving, and on SIGTERM or
+ * SIGINT has every worker drain and exit before it exits itself. It serves no request of its own.
+ * Resolves with the process's exit code.
+ */
+export function runPrimary(options: PrimaryOptions): Promise<number> {
+  const { logger } = options;
+  serveClusterMetrics();
+  const serving = new Set<Worker>();
+  let stopping = false;
+  let started = false;
+
+  return new Promise<number>((resolve) => {
+    const stopAll = (why: Record<string, unknown>, code: number) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('shutting down', { ...why, workers: Object.keys(cluster.workers ?? {}).length });
+      const living = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+      const hardStop = setTimeout(() => {
+        for (const w of living) if (!w.isDead()) w.process.kill('SIGKILL');
+      }, options.shutdownTimeoutMs + EXIT_GRACE_MS);
+      let failed = false;
+      Promise.all(
+        living.map(
+          (w) =>
+            new Promise<void>((done) => {
+              if (w.isDead()) return done();
+              w.once('exit', (exitCode, signal) => {
+                if (exitCode !== 0 || signal) failed = true;
+                done();
+              });
+              w.process.kill('SIGTERM');
+            }),
+        ),
+      ).then(() => {
+        clearTimeout(hardStop);
+        logger.info('stopped');
+        resolve(failed ? 1 : code);
+      });
+    };
+
+    cluster.on('listening', (worker, address) => {
+      serving.add(worker);
+      logger.info('worker listening', { worker: worker.id, pid: worker.process.pid });
+      if (!started && serving.size === options.workers) {
+        started = true;
+        const host = address.addressType === 6 ? `[${address.address}]` : address.address;
+        logger.info('listening', { url: `http://${host}:${address.port}`, ...options.listeningFields, workers: options.workers });
+      }
+    });
+
+    cluster.on('exit', (worker, code, signal) => {
+      const wasServing = serving.delete(worker);
+      if (stopping) return;
+      if (!wasServing) {
+        // It never listened: a start-up failure (port in use, bad config) that a new worker would repeat. The
+        // worker has written why on stderr.
+        logger.error('a worker could not start; stopping', { worker: worker.id, code, signal });
+        stopAll({ reason: 'worker start-up failed' }, 1);
+        return;
+      }
+      logger.error('worker died; starting a replacement', { worker: worker.id, pid: worker.process.pid, code, signal });
+      cluster.fork();
+    });
+
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+        process.exit(1);
+      }
+      stopAll({ signal }, 0);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+
+    for (let i = 0; i < options.workers; i++) cluster.fork();
+  });
+}
