@@ -1,6 +1,6 @@
 # Build stage: compile TypeScript with the dev dependencies, and better-sqlite3's native addon (the one install
 # script allowed to run) with the toolchain node-gyp needs.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,7 +11,7 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies (addon built above) and the compiled output only, run as the
 # unprivileged node user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
