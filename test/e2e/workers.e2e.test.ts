@@ -39,7 +39,8 @@ async function startClustered(workers: number): Promise<{ run: Run; port: number
     ].join('\n'),
   );
   const run = omgw(['start', '--config', file], { cwd: dir });
-  const listening = await run.logLine((l) => l.message === 'listening', 30_000);
+  // Generous: on a loaded machine each worker loads the whole gateway before it listens.
+  const listening = await run.logLine((l) => l.message === 'listening', 120_000);
   expect(listening).toMatchObject({ url: `http://127.0.0.1:${port}`, workers, backends: ['cloud'] });
   return { run, port, pids: workerPids(run) };
 }
@@ -106,18 +107,18 @@ describe('server.workers', () => {
     expect(await run.exited).toEqual({ code: 0, signal: null });
     for (const pid of pids) expect(alive(pid)).toBe(false);
     expect(run.stdout.some((l) => l.includes('"stopped"'))).toBe(true);
-  }, 60_000);
+  }, 300_000);
 
   it('a worker that dies is replaced, and the port keeps answering', async () => {
     const { run, port, pids } = await startClustered(2);
     process.kill(pids[0]!, 'SIGKILL');
-    await run.logLine((l) => l.message === 'worker listening' && typeof l.pid === 'number' && !pids.includes(l.pid), 30_000);
+    await run.logLine((l) => l.message === 'worker listening' && typeof l.pid === 'number' && !pids.includes(l.pid), 120_000);
     const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => gmsCreate(port, `r-${i}`)));
     for (const a of answers) expect(JSON.parse(a.body)).toMatchObject({ statusCode: 0 });
     expect(run.stdout.some((l) => l.includes('worker died'))).toBe(true);
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);
-  }, 60_000);
+  }, 300_000);
 
   it('refuses more than one worker with the embedded memory contact center, saying why', async () => {
     const file = join(dir, 'mem.yaml');
@@ -126,5 +127,5 @@ describe('server.workers', () => {
     expect((await run.exited).code).toBe(1);
     expect(run.stderr.join('\n')).toContain('server.workers: workers: 2 runs several processes, but backend "sim" uses the embedded memory contact center');
     expect(run.stdout.join('')).not.toContain('listening');
-  }, 30_000);
+  }, 120_000);
 });
