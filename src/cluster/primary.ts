@@ -42,8 +42,10 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
           (w) =>
             new Promise<void>((done) => {
               if (w.isDead()) return done();
+              // A worker still starting has no handler yet and dies of the SIGTERM itself: it served nothing.
+              const starting = !serving.has(w);
               w.once('exit', (exitCode, signal) => {
-                if (exitCode !== 0 || signal) failed = true;
+                if (exitCode !== 0 && !(starting && signal === 'SIGTERM')) failed = true;
                 done();
               });
               w.process.kill('SIGTERM');
