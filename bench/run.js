@@ -4,7 +4,8 @@
 //   b  a raw node:http pass-through proxy in front of it (bench/raw-proxy.js), same JSON create
 //   c  the gateway (dist/cli.js start), GMS form create translated to a Nexus create on the same upstream
 //   d  the lean floor (bench/lean-floor.js): the same translation with node:http + qs + zod + undici, no logging
-//   e  the gateway again with server.workers: BENCH_WORKERS (2), to compare against c (one process)
+//   e  the gateway with server.workers: BENCH_WORKERS (2) and the sqlite store the workers share (DESIGN §7)
+//   f  the same gateway as e with one worker: e/f is what the extra workers bring
 // Each target runs flat out (BENCH_CONNECTIONS) and then at a moderate fixed rate (BENCH_RATE req/s, well below
 // every target's ceiling), where p99 says what a caller sees when the gateway is not the bottleneck.
 // Each server is its own node process; the load generator (autocannon) runs here. Settings from the environment:
@@ -46,7 +47,7 @@ const nexusBody = (externalId) => JSON.stringify({ externalId, userData: { Order
 const gmsBody = (externalId) => `externalId=${externalId}&userData%5BOrderNumber%5D=ABC123&userData%5BTestKey2%5D=Test+value`;
 const FIXED_ID = 'xy932';
 
-function gatewayConfig(upstreamUrl, port, workers) {
+function gatewayConfig(upstreamUrl, port, workers, storePath) {
   return [
     'server:',
     `  port: ${port}`,
@@ -57,6 +58,7 @@ function gatewayConfig(upstreamUrl, port, workers) {
     `  cloud: { driver: nexus, baseUrl: "${upstreamUrl}/nexus/v3", apiKey: bench, connections: ${settings.pool} }`,
     'routes:',
     '  - { service: "*", backend: cloud }',
+    ...(storePath ? [`store: { kind: sqlite, path: "${storePath}" }`] : []),
     '',
   ].join('\n');
 }
@@ -83,10 +85,10 @@ async function smoke(t) {
   if (res.status !== 200 || !t.verify(res.body)) throw new Error(`${t.label} answered ${res.status} ${res.body.slice(0, 300)}`);
 }
 
-async function startGateway(children, work, upstreamUrl, name, workers, execArgv) {
+async function startGateway(children, work, upstreamUrl, name, workers, execArgv, sqlite = false) {
   const port = await lib.freePort();
   const configFile = path.join(work, `${name}.yaml`);
-  fs.writeFileSync(configFile, gatewayConfig(upstreamUrl, port, workers));
+  fs.writeFileSync(configFile, gatewayConfig(upstreamUrl, port, workers, sqlite ? path.join(work, `${name}.db`) : undefined));
   const logFd = fs.openSync(settings.gatewayLog, 'a');
   const cli = path.join(ROOT, 'dist', 'cli.js');
   const gateway = await children.spawn(
@@ -102,7 +104,7 @@ async function startGateway(children, work, upstreamUrl, name, workers, execArgv
 async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
   process.stdout.write(`${lib.machine()}\n`);
-  const targetCount = settings.workers > 1 ? 5 : 4;
+  const targetCount = settings.workers > 1 ? 6 : 4;
   const perRun = settings.warmup + settings.duration + settings.moderateDuration + 5;
   const limitMs = (60 + settings.rounds * targetCount * perRun + (settings.profile ? 60 : 0)) * 1000;
   const children = new lib.Children();
@@ -128,8 +130,10 @@ async function main() {
       target('d', 'd  lean floor: node:http + qs + zod + undici, same translation, no logging', floor.url + GMS_PATH, 'gms', floor.child.pid),
     ];
     if (settings.workers > 1) {
-      const clustered = await startGateway(children, work, upstream.url, 'gateway-workers', settings.workers, []);
-      targets.push(target('e', `e  gateway as c, server.workers: ${settings.workers} (all processes counted)`, clustered.url, 'gms', clustered.pid));
+      const clustered = await startGateway(children, work, upstream.url, 'gateway-workers', settings.workers, [], true);
+      targets.push(target('e', `e  gateway, server.workers: ${settings.workers}, store sqlite (all processes counted)`, clustered.url, 'gms', clustered.pid));
+      const single = await startGateway(children, work, upstream.url, 'gateway-sqlite', 1, [], true);
+      targets.push(target('f', 'f  gateway as e with one process', single.url, 'gms', single.pid));
     }
     for (const t of targets) {
       await smoke(t);
@@ -183,8 +187,8 @@ function report(targets, runs, moderate, peakRss, profileDir, gatewayWindows) {
       ` ${settings.unique ? 'a fresh externalId per request' : `one fixed body per target (externalId ${FIXED_ID})`}, NODE_ENV=production,` +
       ` gateway logging at info to ${settings.gatewayLog}${settings.profile ? ', gateway c under --cpu-prof (slower than unprofiled)' : ''}.` +
       ' Load generator: autocannon in the bench process, on the same machine; server CPU µs/req is the CPU time of the front process of' +
-      ' each target (the upstream for a, the proxy for b, the gateway for c, the floor for d, all processes of e) divided by the responses;' +
-      ' peak RSS is VmHWM at the end of the run (summed over e\'s processes).',
+      ' each target (the upstream for a, the proxy for b, the gateway for c and f, the floor for d, all processes of e) divided by the' +
+      ' responses; peak RSS is VmHWM at the end of the run (summed over e\'s processes).',
     '',
     lib.resultTable(targets.map((t) => ({ label: t.label, r: med[t.key] }))),
     '',
@@ -202,7 +206,7 @@ function report(targets, runs, moderate, peakRss, profileDir, gatewayWindows) {
     ratioRow('c / d', 'c', 'd'),
     ratioRow('c / b', 'c', 'b'),
     ratioRow('d / b', 'd', 'b'),
-    ...(e ? [ratioRow(`e / c (workers ${settings.workers} / 1)`, 'e', 'c')] : []),
+    ...(e ? [ratioRow(`e / f (workers ${settings.workers} / 1, sqlite store)`, 'e', 'f')] : []),
     '',
     `Targets: CPU per request c ≤ 1.3 × d — ${cpuCd <= 1.3 ? 'met' : 'MISSED'} (${lib.fmt.ratio(cpuCd)}); ` +
       `p99 at ${settings.rate} req/s c ≤ 1.5 × d — ${p99Cd <= 1.5 ? 'met' : 'MISSED'} (${lib.fmt.ratio(p99Cd)}); ` +

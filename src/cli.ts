@@ -54,13 +54,6 @@ async function start(args: string[]): Promise<number | undefined> {
   const workers = workerCount(config.server.workers);
   if (workers > 1 && cluster.isPrimary) {
     // Each worker re-runs this command with the same arguments and environment, so reads the same config.
-    if (config.store.kind === 'memory') {
-      logger.warn(
-        'store: memory with several workers: each worker keeps its own id index and aliases, so a request naming an ' +
-          'interaction by id alone may miss one another worker created; use store: sqlite or redis to share them',
-        { workers },
-      );
-    }
     return runPrimary({ workers, shutdownTimeoutMs: config.server.shutdownTimeoutMs, logger, listeningFields });
   }
   const running = await startGateway(config, logger);

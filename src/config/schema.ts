@@ -119,22 +119,36 @@ function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
 }
 
 /**
- * The embedded contact center keeps its interactions in its process's memory: with several workers each would
- * have its own, and a request would see whichever one the connection landed on (DESIGN §7: scale out through a
- * shared store and backends that keep their own state).
+ * Several workers are several processes: whatever lives in one process's memory would differ between them, and
+ * a request would see whichever copy its connection landed on. The embedded contact center keeps its
+ * interactions so; the memory store keeps the idempotency records and the id index so, and a retry reaching
+ * another worker would run twice (DESIGN §7: scale out through a shared store).
  */
-function checkWorkers(config: { server: { workers: number | 'auto' }; backends: Record<string, { driver: string }> }, ctx: z.RefinementCtx): void {
+function checkWorkers(
+  config: { server: { workers: number | 'auto' }; backends: Record<string, { driver: string }>; store: { kind: string } },
+  ctx: z.RefinementCtx,
+): void {
   const { workers } = config.server;
   if (workers === 1) return;
   const inMemory = Object.entries(config.backends).filter(([, b]) => b.driver === 'memory').map(([name]) => name);
-  if (inMemory.length === 0) return;
-  ctx.addIssue({
-    code: 'custom',
-    path: ['server', 'workers'],
-    message:
-      `workers: ${workers} runs several processes, but ${inMemory.length > 1 ? 'backends' : 'backend'} ${inMemory.map((n) => `"${n}"`).join(', ')} ` +
-      `${inMemory.length > 1 ? 'use' : 'uses'} the embedded memory contact center, whose interactions live in one process; use workers: 1 with it`,
-  });
+  if (inMemory.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['server', 'workers'],
+      message:
+        `workers: ${workers} runs several processes, but ${inMemory.length > 1 ? 'backends' : 'backend'} ${inMemory.map((n) => `"${n}"`).join(', ')} ` +
+        `${inMemory.length > 1 ? 'use' : 'uses'} the embedded memory contact center, whose interactions live in one process; use workers: 1 with it`,
+    });
+  }
+  if (config.store.kind === 'memory') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['server', 'workers'],
+      message:
+        `workers: ${workers} runs several processes, but store: memory keeps idempotency records and the id index in each ` +
+        'process, so a retry reaching another worker would run twice; use store: sqlite or redis, which the workers share',
+    });
+  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

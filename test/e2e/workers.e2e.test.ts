@@ -35,6 +35,8 @@ async function startClustered(workers: number): Promise<{ run: Run; port: number
       `server: { host: 127.0.0.1, port: ${port}, workers: ${workers}, shutdownTimeoutMs: 2000 }`,
       'backends:',
       `  cloud: { driver: nexus, baseUrl: "${upstream.url}/nexus/v3", apiKey: up-key }`,
+      // Shared by the workers (DESIGN §7): idempotency records and the id index.
+      `store: { kind: sqlite, path: "${join(dir, 'state.db')}" }`,
       '',
     ].join('\n'),
   );
@@ -122,7 +124,7 @@ describe('server.workers', () => {
 
   it('refuses more than one worker with the embedded memory contact center, saying why', async () => {
     const file = join(dir, 'mem.yaml');
-    writeFileSync(file, 'server: { host: 127.0.0.1, port: 0, workers: 2 }\n');
+    writeFileSync(file, `server: { host: 127.0.0.1, port: 0, workers: 2 }\nstore: { kind: sqlite, path: "${join(dir, 'state.db')}" }\n`);
     const run = omgw(['start', '--config', file], { cwd: dir });
     expect((await run.exited).code).toBe(1);
     expect(run.stderr.join('\n')).toContain('server.workers: workers: 2 runs several processes, but backend "sim" uses the embedded memory contact center');

@@ -144,6 +144,7 @@ describe('config schema (DESIGN §6)', () => {
 
   describe('server.workers', () => {
     const nexus = { driver: 'nexus', baseUrl: 'http://127.0.0.1:1/nexus/v3', apiKey: 'k' };
+    const sqlite = { kind: 'sqlite', path: '/tmp/omgw-state.db' };
 
     it.each([
       [2, 2],
@@ -151,20 +152,27 @@ describe('config schema (DESIGN §6)', () => {
       ['auto', 'auto'],
       [' auto ', 'auto'],
     ])('%p is read as %p', (raw, expected) => {
-      expect(buildConfig({ server: { workers: raw }, backends: { cloud: nexus } }, {}).server.workers).toBe(expected);
+      expect(buildConfig({ server: { workers: raw }, backends: { cloud: nexus }, store: sqlite }, {}).server.workers).toBe(expected);
     });
 
     it.each([[0], [-1], [1.5], ['many'], [true]])('%p is refused', (raw) => {
-      expect(problemsOf({ server: { workers: raw }, backends: { cloud: nexus } })).toEqual(['server.workers: expected auto or an integer from 1 to 256']);
+      expect(problemsOf({ server: { workers: raw }, backends: { cloud: nexus }, store: sqlite })).toEqual(['server.workers: expected auto or an integer from 1 to 256']);
     });
 
     it('more than one worker with the embedded memory contact center is refused, naming the backend', () => {
-      const problems = problemsOf({ server: { workers: 2 }, backends: { cloud: nexus, sim: { driver: 'memory' } } });
+      const problems = problemsOf({ server: { workers: 2 }, backends: { cloud: nexus, sim: { driver: 'memory' } }, store: sqlite });
       expect(problems).toEqual([
         'server.workers: workers: 2 runs several processes, but backend "sim" uses the embedded memory contact center, whose interactions live in one process; use workers: 1 with it',
       ]);
-      expect(problemsOf({ server: { workers: 'auto' } })).toHaveLength(1);
+      expect(problemsOf({ server: { workers: 'auto' }, store: sqlite })).toHaveLength(1);
       expect(problemsOf({ server: { workers: 1 } })).toEqual([]);
+    });
+
+    it('more than one worker with store: memory is refused: idempotency records must be shared', () => {
+      expect(problemsOf({ server: { workers: 2 }, backends: { cloud: nexus } })).toEqual([
+        'server.workers: workers: 2 runs several processes, but store: memory keeps idempotency records and the id index in each process, so a retry reaching another worker would run twice; use store: sqlite or redis, which the workers share',
+      ]);
+      expect(problemsOf({ server: { workers: 2 }, backends: { cloud: nexus }, store: { kind: 'redis', url: 'redis://127.0.0.1:1' } })).toEqual([]);
     });
   });
 
