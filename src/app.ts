@@ -9,9 +9,11 @@ import type { StateStore } from './core/state-store';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './config/schema';
 import { createDriver } from './drivers/registry';
+import { assertInScope } from './http/credentials';
 import { createDialectListener, type RequestRecord } from './http/listener';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
+import { openDialectWarnings } from './inbound/open-dialects';
 import { inboundRegistry } from './inbound/registry';
 import { createStateStore } from './store/registry';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -71,6 +73,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     execute: async <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest) => {
       req.facts.command = command.kind;
       req.facts.service = command.service;
+      if (req.client !== undefined) assertInScope(command, req.client);
       const route = dispatcher.route(command.service);
       req.facts.backend = route.backend;
       return (await pipeline.run(command, route)) as Dispatched<K>;
@@ -167,10 +170,5 @@ function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
 }
 
 function startupWarnings(config: GatewayConfig): string[] {
-  const warnings: string[] = [];
-  const { nexus, oracle, vsp } = config.inbound;
-  if (nexus.enabled && !nexus.apiKeys) warnings.push('inbound.nexus has no apiKeys: any non-empty x-api-key is accepted');
-  if (oracle.enabled && !oracle.basicAuth && !oracle.bearerTokens) warnings.push('inbound.oracle has no basicAuth or bearerTokens: it is open to anyone');
-  if (vsp.enabled && vsp.appAccessKeys.length === 0) warnings.push('inbound.vsp has no appAccessKeys: any non-empty AppAccessKey is accepted');
-  return warnings;
+  return openDialectWarnings(config.inbound);
 }

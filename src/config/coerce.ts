@@ -39,3 +39,12 @@ export const byteSizeValue = () =>
     },
     z.number({ error: 'expected a size such as 1mb, 512kb or a number of bytes' }).int().positive('expected a size of at least 1 byte'),
   );
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** A number that may be fractional (a rate per second), at least `min`, or its string form. */
+export const numberValue = (min = 0) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && NUMBER.test(v.trim()) ? Number(v.trim()) : v),
+    z.number({ error: 'expected a number' }).min(min, `expected a number ≥ ${min}`),
+  );

@@ -1,3 +1,5 @@
+import type { InteractionRef } from './command';
+
 /** Every failure the core, the dialects and the drivers speak of. Each dialect maps these at its own edge. */
 export const ERROR_CODES = [
   'invalid_request',
@@ -98,3 +100,12 @@ export function withDetails(err: GatewayError, details: ErrorDetails): GatewayEr
 
 export const invalid = (message: string, field?: string): GatewayError =>
   new GatewayError('invalid_request', message, field === undefined ? {} : { field });
+
+/**
+ * The one answer for an interaction that cannot be found. Also given for one outside the caller's service scope,
+ * so an id of another tenant reads exactly as an unknown id and ids cannot be probed.
+ */
+export function interactionNotFound(ref: InteractionRef): GatewayError {
+  const what = ref.by === 'id' ? `Interaction ${ref.value}` : `Interaction with externalId ${ref.value}`;
+  return new GatewayError('not_found', `${what} was not found`, { subject: 'interaction', ref: ref.value });
+}

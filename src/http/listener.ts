@@ -58,6 +58,8 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
       receivedAt,
       deadline: receivedAt.getTime() + opts.requestTimeoutMs,
       facts: { dialect: match.router.dialect },
+      remoteAddress: req.socket.remoteAddress ?? '',
+      client: undefined,
       responseHeaders: {},
     };
     const finish = (response: OutboundResponse, error?: GatewayError) => {
