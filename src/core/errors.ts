@@ -34,12 +34,13 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
 };
 
 /** Invalid requests that dialects tell apart from a plain bad parameter. */
-export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused';
+export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused' | 'timeout';
 
 /**
  * Why a request was refused, where dialects answer the same code apart. Every dialect maps these at its edge:
  * - `too_large` (invalid_request): HTTP 413; `method_not_allowed` (invalid_request): HTTP 405;
  *   `unsupported_media_type` (invalid_request): HTTP 415 (VSP, whose body formats are chosen by Content-Type).
+ * - `timeout` (invalid_request): the request was not received within server.requestTimeoutMs: HTTP 408.
  * - `idempotency_key_reused` (invalid_request): the same Idempotency-Key with a different payload (IETF
  *   draft-ietf-httpapi-idempotency-key-header-07 §2.7): HTTP 422 in dialects that speak HTTP statuses.
  * - `in_progress` (conflict): a retry arrived while the first request with that key is still running: the
