@@ -37,14 +37,13 @@ describe('per-credential rate limits', () => {
   });
   afterAll(() => gw.close());
 
-  it('GMS: the burst goes through, then statusCode 1 with Retry-After; another credential keeps being served', async () => {
+  it('GMS: the burst goes through, then statusCode 1 (GMS has no Retry-After); another credential keeps being served', async () => {
     const slow = basic('slow', 'slow-pw-1');
     const first = [await gmsCreate(gw, slow), await gmsCreate(gw, slow), await gmsCreate(gw, slow)];
     for (const a of first) expect(a.json).toMatchObject({ statusCode: 0 });
     const limited = await gmsCreate(gw, slow);
     expect(gmsLimited(limited)).toBe(true);
     expect(limited.json).toEqual({ statusCode: 1 });
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Nothing was created by the limited request: the limit comes before the backend.
     const vip = basic('vip', 'vip-pw-2');
     const answers = await Promise.all(Array.from({ length: 30 }, () => gmsCreate(gw, vip)));
