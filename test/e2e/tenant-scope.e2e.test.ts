@@ -35,7 +35,11 @@ const gms = (gw: TestGateway, path: string, auth: string | undefined, body = '')
 const nexus = (gw: TestGateway, method: string, path: string, key: string, body?: string) =>
   call(gw, `${NEXUS}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': key }, ...(body !== undefined && { body }) });
 
-const notFound248 = (id: string) => ({ status: 200, json: { statusCode: 2, errors: [{ code: 248, advice: `Specified interaction Id[${id}] was not found` }] } });
+/** GMS's own wording (spec): get says "Specified interaction Id[…]", update and stop "Interaction with specified id[…]". */
+const notFound248 = (id: string, path: string) => ({
+  status: 200,
+  json: { statusCode: 2, errors: [{ code: 248, advice: path.endsWith('/get') ? `Specified interaction Id[${id}] was not found` : `Interaction with specified id[${id}] was not found` }] },
+});
 
 describe('a credential scoped to tenant A meets tenant B', () => {
   let gw: TestGateway;
@@ -65,7 +69,7 @@ describe('a credential scoped to tenant A meets tenant B', () => {
     ];
     for (const [path, body] of attempts) {
       const ref = path.includes('b-ext') ? 'b-ext' : idB;
-      expect({ path, ...pick(await gms(gw, path, ALICE, body)) }).toEqual({ path, ...notFound248(ref) });
+      expect({ path, ...pick(await gms(gw, path, ALICE, body)) }).toEqual({ path, ...notFound248(ref, path) });
     }
     // Indistinguishable from an id nobody has.
     const unknown = await gms(gw, '/tenant-b/00000000000000AA/get', ALICE);
@@ -116,20 +120,23 @@ describe('start-up warnings about open dialects', () => {
   };
 
   it('names, in one line each, an open dialect served beside one that requires credentials', async () => {
-    expect(await warnings({ inbound: { nexus: { apiKeys: { k: { services: ['a'] } } } } })).toEqual([
+    expect(await warnings({ inbound: { nexus: { apiKeys: { k: { services: ['a'] } } }, oracle: { enabled: false } } })).toEqual([
       'inbound.gms is open (no basicAuth: any caller is accepted), while inbound.nexus requires credentials: it reaches the same services',
     ]);
-    expect(await warnings({ inbound: { gms: { basicAuth: { users: { u: 'p' } } } } })).toEqual([
-      'inbound.nexus is open (no apiKeys: any non-empty x-api-key is accepted), while inbound.gms requires credentials: it reaches the same services',
+    expect(await warnings({ inbound: { gms: { basicAuth: { users: { u: 'p' } } }, oracle: { bearerTokens: ['t'] } } })).toEqual([
+      'inbound.nexus is open (no apiKeys: any non-empty x-api-key is accepted), while inbound.gms, inbound.oracle require credentials: it reaches the same services',
     ]);
   });
 
   it('says nothing of a disabled dialect, nor when every served dialect requires credentials', async () => {
-    expect(await warnings({ inbound: { gms: { enabled: false }, nexus: { apiKeys: { k: {} } } } })).toEqual([]);
-    expect(await warnings(config)).toEqual([]);
+    expect(await warnings({ inbound: { gms: { enabled: false }, oracle: { enabled: false }, nexus: { apiKeys: { k: {} } } } })).toEqual([]);
+    expect(await warnings({ ...config, inbound: { ...config.inbound, oracle: { basicAuth: { users: { crm: 'p' } } } } })).toEqual([]);
   });
 
-  it('in the open sandbox, warns only of the dialect that accepts any key', async () => {
-    expect(await warnings({})).toEqual(['inbound.nexus is open (no apiKeys: any non-empty x-api-key is accepted)']);
+  it('in the open sandbox, warns only of the dialects that accept any key or always require one upstream', async () => {
+    expect(await warnings({})).toEqual([
+      'inbound.nexus is open (no apiKeys: any non-empty x-api-key is accepted)',
+      'inbound.oracle is open (no basicAuth or bearerTokens: any caller is accepted)',
+    ]);
   });
 });
