@@ -9,9 +9,13 @@ import type { StateStore } from './core/state-store';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './config/schema';
 import { createDriver } from './drivers/registry';
+import type { GatewayError } from './core/errors';
+import { assertInScope } from './http/credentials';
 import { createDialectListener, type RequestRecord } from './http/listener';
+import { RequestLimits } from './http/request-limits';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
+import { openDialectWarnings } from './inbound/open-dialects';
 import { inboundRegistry } from './inbound/registry';
 import { createStateStore } from './store/registry';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -31,6 +35,8 @@ export interface Gateway {
   ops: Express;
   /** Start-up warnings worth an operator's attention (e.g. an open credential). */
   warnings: string[];
+  /** Answers every dialect request still pending with `error` in its dialect's form (shutdown's last word). */
+  abortInFlight(error: GatewayError): void;
   ready(): Promise<{
     ready: boolean;
     /** `outbox`: creates queued for a backend with `outbox: true`. */
@@ -64,6 +70,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
   pipeline.start();
 
+  const limits = new RequestLimits({
+    rateLimit: config.server.rateLimit,
+    authFailureLimit: config.server.authFailureLimit,
+    onLimited: metrics.observeLimited,
+  });
+
   const inboundDeps: InboundDeps = {
     logger,
     now,
@@ -71,6 +83,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     execute: async <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest) => {
       req.facts.command = command.kind;
       req.facts.service = command.service;
+      if (req.client !== undefined) assertInScope(command, req.client);
+      limits.take(req);
       const route = dispatcher.route(command.service);
       req.facts.backend = route.backend;
       return (await pipeline.run(command, route)) as Dispatched<K>;
@@ -82,7 +96,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   for (const name of Object.keys(inboundRegistry) as (keyof typeof inboundRegistry)[]) {
     const definition = inboundRegistry[name];
     const dialectConfig = config.inbound[name];
-    if (definition && dialectConfig.enabled) routers.push((definition.create as (d: InboundDeps, c: unknown) => InboundRouter)(inboundDeps, dialectConfig));
+    if (definition && dialectConfig.enabled) {
+      routers.push(countingAuthFailures((definition.create as (d: InboundDeps, c: unknown) => InboundRouter)(inboundDeps, dialectConfig), limits));
+    }
   }
 
   const ready: Gateway['ready'] = async () => {
@@ -102,11 +118,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     return { ready: storeHealth.ok && Object.values(backends).every((b) => b.ok), backends, store: storeHealth };
   };
   const ops = createOpsApp(ready, metrics);
+  const inFlight = new Set<(error: GatewayError) => void>();
   const listener = createDialectListener({
     router: new DialectRouter(routers),
     bodyLimit: config.server.bodyLimit,
     requestTimeoutMs: config.server.requestTimeoutMs,
     fallback: ops,
+    admit: (req) => limits.admit(req),
+    inFlight,
     onDone: (record: RequestRecord) => {
       logRequest(logger, record);
       metrics.observeRequest(record);
@@ -116,6 +135,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     listener,
     ops,
     warnings: startupWarnings(config),
+    abortInFlight(error) {
+      for (const fail of [...inFlight]) fail(error);
+    },
     ready,
     async close() {
       // Deliveries stop before the backends close; what is still queued stays in the store for the next start.
@@ -129,6 +151,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 /** The backends whose config turns an option on (options every HTTP backend takes; absent elsewhere). */
 function backendsWith(config: GatewayConfig, option: 'assignExternalId' | 'outbox'): Set<string> {
   return new Set(Object.entries(config.backends).filter(([, backend]) => (backend as Partial<Record<typeof option, boolean>>)[option] === true).map(([name]) => name));
+}
+
+/**
+ * Every failed authentication is counted against the caller's address, whichever dialect refused it: the
+ * dialect's error rendering sees each one, so no dialect needs to know about the limit.
+ */
+function countingAuthFailures(router: InboundRouter, limits: RequestLimits): InboundRouter {
+  const render = router.renderError;
+  return {
+    ...router,
+    renderError(err, req) {
+      if (err.code === 'unauthorized') limits.authFailed(req);
+      return render.call(router, err, req);
+    },
+  };
 }
 
 /** Asks, in config order, each backend that can find an id by itself; the first that knows it answers. */
@@ -167,10 +204,5 @@ function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
 }
 
 function startupWarnings(config: GatewayConfig): string[] {
-  const warnings: string[] = [];
-  const { nexus, oracle, vsp } = config.inbound;
-  if (nexus.enabled && !nexus.apiKeys) warnings.push('inbound.nexus has no apiKeys: any non-empty x-api-key is accepted');
-  if (oracle.enabled && !oracle.basicAuth && !oracle.bearerTokens) warnings.push('inbound.oracle has no basicAuth or bearerTokens: it is open to anyone');
-  if (vsp.enabled && vsp.appAccessKeys.length === 0) warnings.push('inbound.vsp has no appAccessKeys: any non-empty AppAccessKey is accepted');
-  return warnings;
+  return openDialectWarnings(config.inbound);
 }

@@ -1,6 +1,7 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, type Gateway } from './app';
+import { GatewayError } from './core/errors';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './config/schema';
 
@@ -24,7 +25,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // client does not hold the drain open until shutdownTimeoutMs.
   const open = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const server = createServer(serverOptions(config.server), (req, res) => {
     if (closing) res.setHeader('connection', 'close');
     else {
       open.add(res);
@@ -32,8 +33,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     }
     gateway.listener(req, res);
   });
-  // A load balancer's idle timeout is usually 60 s; closing keep-alive sockets later than it avoids resets.
-  server.headersTimeout = 66_000;
+  server.maxConnections = config.server.maxConnections;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -54,13 +54,37 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), config.server.shutdownTimeoutMs);
+      // What is still pending at the timeout is answered "try again" in its dialect (the caller may retry
+      // elsewhere; a create with an externalId is not made twice), then whatever is left is closed.
+      const timer = setTimeout(() => {
+        gateway.abortInFlight(new GatewayError('upstream_unavailable', 'The gateway is shutting down', { retryAfterSeconds: 1 }));
+        setImmediate(() => server.closeAllConnections());
+      }, config.server.shutdownTimeoutMs);
       await drained;
       clearTimeout(timer);
       await gateway.close();
     })());
   return { server, gateway, url: `http://${host}:${address.port}`, shutdown };
 }
+
+/**
+ * node:http's own timers (DESIGN §8; hostile clients): headers must arrive within headersTimeoutMs, and Node's
+ * request timeout backs up the gateway's own (which answers a slow body with the dialect's 408) for requests no
+ * dialect claims. Idle keep-alive connections close after keepAliveTimeoutMs. Connections are checked every
+ * second, not Node's default 30 s, so a timeout is applied close to when it falls due.
+ */
+function serverOptions(server: GatewayConfig['server']): ServerOptions {
+  const requestTimeout = server.requestTimeoutMs + REQUEST_TIMEOUT_BACKSTOP_MS;
+  return {
+    requestTimeout,
+    headersTimeout: Math.min(server.headersTimeoutMs, requestTimeout),
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs),
+  };
+}
+
+/** The gateway's own 408 comes first, in the dialect's form; Node's is for whatever it did not answer. */
+const REQUEST_TIMEOUT_BACKSTOP_MS = 1000;
 
 /**
  * SIGTERM/SIGINT: drain and exit 0; a second signal exits at once. A cluster worker listens to SIGTERM only: a

@@ -40,6 +40,15 @@ export const byteSizeValue = () =>
     z.number({ error: 'expected a size such as 1mb, 512kb or a number of bytes' }).int().positive('expected a size of at least 1 byte'),
   );
 
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** A number that may be fractional (a rate per second), at least `min`, or its string form. */
+export const numberValue = (min = 0) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && NUMBER.test(v.trim()) ? Number(v.trim()) : v),
+    z.number({ error: 'expected a number' }).min(min, `expected a number ≥ ${min}`),
+  );
+
 const WORKERS = 'expected auto or an integer from 1 to 256';
 
 /** `auto` (one per CPU the process may use) or a count of worker processes; one message for every wrong value. */

@@ -8,6 +8,7 @@ import { oracleInboundConfigSchema } from '../inbound/oracle/oracle.config';
 import { vspInboundConfigSchema } from '../inbound/vsp/vsp.config';
 import { wweInboundConfigSchema } from '../inbound/wwe/wwe.config';
 import { storeConfigSchema } from '../store/store.config';
+import { rateLimitSchema } from '../http/rate-limit.config';
 import { boolValue, byteSizeValue, intValue, workersValue } from './coerce';
 
 /** The config file (DESIGN §6, a contract): unknown keys anywhere are errors, so typos never pass silently. */
@@ -23,6 +24,16 @@ const serverSchema = z
     requestTimeoutMs: intValue(1).default(30000),
     /** How long SIGTERM waits for in-flight requests before closing what is left. */
     shutdownTimeoutMs: intValue(0).default(10000),
+    /** Time allowed for a request's headers (slow-header clients are cut off); at most requestTimeoutMs. */
+    headersTimeoutMs: intValue(1).default(10000),
+    /** How long an idle keep-alive connection stays open; above a load balancer's idle timeout (often 60 s). */
+    keepAliveTimeoutMs: intValue(0).default(65000),
+    /** Concurrent connections at most; more are closed as they arrive. */
+    maxConnections: intValue(1).default(10000),
+    /** Per client (a credential, else the remote address): a token bucket; absent, no limit (DESIGN §6). */
+    rateLimit: rateLimitSchema.optional(),
+    /** Failed authentications per remote address, limited apart from everything else so keys cannot be guessed at speed. */
+    authFailureLimit: rateLimitSchema.default({ rate: 1, burst: 30 }),
     /** Processes serving the one port (node:cluster); `auto` is one per CPU. */
     workers: workersValue().default(1),
   })

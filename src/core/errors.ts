@@ -1,3 +1,5 @@
+import type { InteractionRef } from './command';
+
 /** Every failure the core, the dialects and the drivers speak of. Each dialect maps these at its own edge. */
 export const ERROR_CODES = [
   'invalid_request',
@@ -32,12 +34,13 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
 };
 
 /** Invalid requests that dialects tell apart from a plain bad parameter. */
-export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused';
+export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused' | 'timeout';
 
 /**
  * Why a request was refused, where dialects answer the same code apart. Every dialect maps these at its edge:
  * - `too_large` (invalid_request): HTTP 413; `method_not_allowed` (invalid_request): HTTP 405;
  *   `unsupported_media_type` (invalid_request): HTTP 415 (VSP, whose body formats are chosen by Content-Type).
+ * - `timeout` (invalid_request): the request was not received within server.requestTimeoutMs: HTTP 408.
  * - `idempotency_key_reused` (invalid_request): the same Idempotency-Key with a different payload (IETF
  *   draft-ietf-httpapi-idempotency-key-header-07 §2.7): HTTP 422 in dialects that speak HTTP statuses.
  * - `in_progress` (conflict): a retry arrived while the first request with that key is still running: the
@@ -98,3 +101,12 @@ export function withDetails(err: GatewayError, details: ErrorDetails): GatewayEr
 
 export const invalid = (message: string, field?: string): GatewayError =>
   new GatewayError('invalid_request', message, field === undefined ? {} : { field });
+
+/**
+ * The one answer for an interaction that cannot be found. Also given for one outside the caller's service scope,
+ * so an id of another tenant reads exactly as an unknown id and ids cannot be probed.
+ */
+export function interactionNotFound(ref: InteractionRef): GatewayError {
+  const what = ref.by === 'id' ? `Interaction ${ref.value}` : `Interaction with externalId ${ref.value}`;
+  return new GatewayError('not_found', `${what} was not found`, { subject: 'interaction', ref: ref.value });
+}

@@ -78,9 +78,10 @@ export class OutboxWorker {
     this.schedule(this.failures === 0 ? this.options.retryMs : Math.min(this.options.maxRetryMs, this.options.retryMs * 2 ** (this.failures - 1)));
   }
 
-  /** Delivers items while the lease holds and deliveries succeed. */
+  /** Delivers items while the lease holds and deliveries succeed. An idle worker only reads: no lease is written. */
   private async drain(): Promise<void> {
     const { outbox, backend } = this.options;
+    if ((await outbox.length(backend)) === 0) return;
     while (!this.stopped && (await this.lease.hold())) {
       const head = await outbox.head(backend);
       if (head === undefined) return;

@@ -25,7 +25,7 @@ export interface StateStore {
   /** Adds 1 to an integer counter (absent = 0) and returns the new value. Counters never expire. */
   increment(key: string): Promise<number>;
 
-  /** Appends an item to a FIFO queue; false (nothing added) when the queue already holds `maxItems`. */
+  /** Appends an item to a FIFO queue; an id already queued keeps its place (true); false when `maxItems` are queued. */
   enqueue(queue: string, id: string, value: string, maxItems: number): Promise<boolean>;
   /** The first `limit` items of a queue, oldest first, without removing them. */
   peek(queue: string, limit: number): Promise<QueueItem[]>;

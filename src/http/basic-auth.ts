@@ -18,33 +18,12 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | u
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+/** SHA-256 of a secret: the form in which credentials are kept and compared. */
+export const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /** Hashing first gives both sides one length, so the comparison never throws and leaks no length. */
 export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
-}
-
-/**
- * Checks an Authorization header against the configured users and returns the user's name, or undefined.
- * Every configured pair is compared on every call, so the answer's timing tells neither whether a user
- * exists nor how much of a password matched.
- */
-export function createBasicAuthVerifier(users: Record<string, string>): (authorization: string | undefined) => string | undefined {
-  const table = Object.entries(users).map(([user, password]) => ({ user, userHash: digest(user), passwordHash: digest(password) }));
-  return (authorization) => {
-    const creds = parseBasicAuth(authorization);
-    if (!creds) return undefined;
-    const userHash = digest(creds.user);
-    const passwordHash = digest(creds.password);
-    let found: string | undefined;
-    for (const entry of table) {
-      const userOk = timingSafeEqual(userHash, entry.userHash);
-      const passwordOk = timingSafeEqual(passwordHash, entry.passwordHash);
-      if (userOk && passwordOk) found = entry.user;
-    }
-    return found;
-  };
 }
 
 /** The `WWW-Authenticate` value a 401 carries. */

@@ -6,9 +6,10 @@ export const tooLarge = (message: string): GatewayError =>
 
 /**
  * Reads the whole body, refusing more than `limit` bytes: a declared Content-Length over the limit is refused
- * before reading; a chunked body is cut off as soon as it passes the limit.
+ * before reading; a chunked body is cut off as soon as it passes the limit. A body still incomplete at `deadline`
+ * (epoch ms) is a timeout (408): a slow client holds a connection no longer than the request timeout.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, deadline: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();
@@ -20,6 +21,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        clearTimeout(timer);
         req.removeListener('data', onData);
         req.resume();
         reject(tooLarge(`Request body exceeds ${limit} bytes`));
@@ -27,9 +29,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     };
+    const timer = setTimeout(() => {
+      req.removeListener('data', onData);
+      reject(new GatewayError('invalid_request', 'Request not received in time', { reason: 'timeout' }));
+    }, deadline - Date.now());
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', (err) => reject(new GatewayError('invalid_request', 'Request body could not be read', {}, { cause: err })));
+    req.once('end', () => {
+      clearTimeout(timer);
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new GatewayError('invalid_request', 'Request body could not be read', {}, { cause: err }));
+    });
   });
 }
 

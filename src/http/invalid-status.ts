@@ -1,10 +1,12 @@
 import type { ErrorCode, GatewayError } from '../core/errors';
 
 /** The HTTP status of an invalid request, shared by the dialects that answer over HTTP status codes. */
-export function invalidRequestStatus(err: GatewayError): 400 | 405 | 413 | 415 | 422 {
+export function invalidRequestStatus(err: GatewayError): 400 | 405 | 408 | 413 | 415 | 422 {
   switch (err.details.reason) {
     case 'too_large':
       return 413;
+    case 'timeout':
+      return 408;
     case 'method_not_allowed':
       return 405;
     case 'unsupported_media_type':

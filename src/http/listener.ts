@@ -26,6 +26,13 @@ export interface ListenerOptions {
   onDone: (record: RequestRecord) => void;
   /** Answers whatever no dialect claims (health, metrics, 404). */
   fallback: RequestListener;
+  /** Runs before the body is read; throws a GatewayError to refuse the request (e.g. an address locked out). */
+  admit?: (req: InboundRequest) => void;
+  /**
+   * Requests being handled, by the function that fails each with an error: shutdown answers what is still pending
+   * with the dialect's "try again" rather than resetting the connection.
+   */
+  inFlight?: Set<(error: GatewayError) => void>;
 }
 
 /**
@@ -58,9 +65,18 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
       receivedAt,
       deadline: receivedAt.getTime() + opts.requestTimeoutMs,
       facts: { dialect: match.router.dialect },
+      remoteAddress: req.socket.remoteAddress ?? '',
+      client: undefined,
       responseHeaders: {},
     };
+    let done = false;
     const finish = (response: OutboundResponse, error?: GatewayError) => {
+      // Once answered (e.g. "try again" at shutdown), a handler that ends later changes nothing.
+      if (done) return;
+      done = true;
+      opts.inFlight?.delete(fail);
+      // A request cut off mid-body leaves unread bytes on the connection: it cannot carry another request.
+      if (error?.details.reason === 'timeout') res.setHeader('connection', 'close');
       send(res, inbound, response);
       opts.onDone({
         requestId,
@@ -90,8 +106,10 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
           ? new GatewayError('invalid_request', `Method ${inbound.method} is not allowed here`, { reason: 'method_not_allowed' })
           : new GatewayError('not_found', `No such resource: ${path}`, { subject: 'interaction' });
       }
+      opts.admit?.(inbound);
       for (const name in match.rawParams) inbound.params[name] = decodeIdSegment(match.rawParams[name]!, name);
-      readBody(req, opts.bodyLimit)
+      opts.inFlight?.add(fail);
+      readBody(req, opts.bodyLimit, inbound.deadline)
         .then((body) => {
           inbound.body = body;
           return endpoint.handle(inbound);

@@ -4,6 +4,7 @@ import type { Dispatched } from '../core/dispatcher';
 import type { GatewayError } from '../core/errors';
 import type { InteractionIndex } from '../core/interaction-index';
 import type { Logger } from '../core/logger';
+import type { Client } from './credentials';
 
 /** What the request log line says about a request; filled as the request is understood. */
 export interface RequestFacts {
@@ -32,6 +33,13 @@ export interface InboundRequest {
   /** Epoch ms by which the whole request must be answered. */
   deadline: number;
   facts: RequestFacts;
+  /** The peer's IP address: the rate-limit key of anonymous callers and of failed authentications. */
+  remoteAddress: string;
+  /**
+   * The configured credential the dialect authenticated, with its service scope; undefined for an open dialect.
+   * The gateway checks every command's service against it, whatever the dialect (DESIGN §6).
+   */
+  client?: Client;
   /** Headers the dialect wants on every answer to this request, errors included (e.g. X-B3-TraceId). */
   responseHeaders: Record<string, string>;
 }

@@ -9,6 +9,8 @@ export interface Metrics {
   registry: Registry;
   /** Called once per dialect request, after the answer was sent. */
   observeRequest(record: RequestRecord): void;
+  /** A request refused by a rate limit of the gateway's own (not an upstream's). */
+  observeLimited(dialect: string, limit: string): void;
   /** Handed to the HTTP drivers' upstream clients. */
   upstreamObserver: UpstreamObserver;
   /** The Prometheus text exposition of every metric. */
@@ -36,8 +38,9 @@ export function createMetrics(): Metrics {
   const requestSeconds = Family.histogram('omgw_request_duration_seconds', 'Time from a dialect request to its answer.', ['dialect'], SECONDS_BUCKETS);
   const upstreamSeconds = Family.histogram('omgw_upstream_request_duration_seconds', 'Duration of each upstream attempt, retries counted separately.', ['backend', 'method'], SECONDS_BUCKETS);
   const upstreamErrors = Family.counter('omgw_upstream_errors_total', 'Upstream attempts that failed, by the error code they were mapped to.', ['backend', 'code']);
+  const limited = Family.counter('omgw_rate_limited_total', "Requests refused by the gateway's rate limits: per client, or per address after failed authentications.", ['dialect', 'limit']);
   // prom-client's Registry renders anything with its metric shape; its typings only name its own classes.
-  for (const family of [requests, requestSeconds, upstreamSeconds, upstreamErrors]) registry.registerMetric(family as unknown as Metric);
+  for (const family of [requests, requestSeconds, upstreamSeconds, upstreamErrors, limited]) registry.registerMetric(family as unknown as Metric);
   // Breaker changes are rare: prom-client's own gauge is cheap enough there. Each worker of a cluster has its own
   // breaker per backend; across workers the worst state is shown.
   const breaker = new Gauge({
@@ -64,6 +67,9 @@ export function createMetrics(): Metrics {
       const { dialect } = record.facts;
       requests.child(dialect, record.facts.command ?? NO_COMMAND, record.outcome).inc();
       requestSeconds.child(dialect).observe(record.ms / 1000);
+    },
+    observeLimited(dialect, limit) {
+      limited.child(dialect, limit).inc();
     },
     upstreamObserver,
     // In a worker of server.workers > 1, every worker's registry, added up by the primary.

@@ -68,8 +68,9 @@ export class MemoryStateStore implements StateStore {
 
   async enqueue(queue: string, id: string, value: string, maxItems: number): Promise<boolean> {
     let items = this.queues.get(queue);
-    if ((items?.size ?? 0) >= maxItems) return false;
+    // Already queued is success even when full: a retried enqueue must not read as refused.
     if (items?.has(id)) return true;
+    if ((items?.size ?? 0) >= maxItems) return false;
     this.reserve(id.length + value.length, 1);
     if (!items) this.queues.set(queue, (items = new Map()));
     items.set(id, value);

@@ -113,6 +113,14 @@ export function runStateStoreContract(name: string, setup: () => Promise<StateSt
       ]);
     });
 
+    test('enqueue of an id already queued succeeds even when the queue is full, and adds nothing', async () => {
+      const q = k('full');
+      expect(await store.enqueue(q, 'a', 'first', 1)).toBe(true);
+      expect(await store.enqueue(q, 'a', 'again', 1)).toBe(true);
+      expect(await store.enqueue(q, 'b', 'other', 1)).toBe(false);
+      expect(await store.peek(q, 10)).toEqual([{ id: 'a', value: 'first' }]);
+    });
+
     test('health is ok', async () => {
       expect(await store.health()).toEqual(expect.objectContaining({ ok: true }));
     });

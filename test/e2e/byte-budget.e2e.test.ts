@@ -101,5 +101,5 @@ describe('a flood of 1 MB creates stays within the total budget', () => {
     // Still full for the next one, and still serving reads.
     expect((await call(gw, GMS, { headers: FORM, body: gmsCreate(MIB, 'one-more') })).json).toEqual({ statusCode: 1 });
     expect((await call(gw, `${GMS}/after-stop/get`, { headers: FORM, body: 'searchByExternalId=true' })).json.statusCode).toBe(0);
-  });
+  }, 60_000);
 });

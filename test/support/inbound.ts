@@ -32,6 +32,7 @@ export function inboundRequest(
     query: '',
     requestId: 'req-1',
     facts: { dialect },
+    remoteAddress: '127.0.0.1',
     responseHeaders: {},
     ...fields,
     body: Buffer.from(fields.body),

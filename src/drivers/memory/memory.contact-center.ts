@@ -9,7 +9,7 @@ import type {
 } from '../../core/command';
 import { assertValidCommand } from '../../core/command-rules';
 import type { Driver, DriverDeps, DriverHealth } from '../../core/driver';
-import { GatewayError } from '../../core/errors';
+import { GatewayError, interactionNotFound } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { userDataBytes, type UserData } from '../../core/user-data';
 import { planAgentOperation } from './agent-ops';
@@ -178,8 +178,7 @@ export class MemoryContactCenter implements Driver {
   private find(service: string, ref: InteractionRef): Interaction {
     const interaction = this.store.find(service, ref);
     if (interaction) return interaction;
-    const what = ref.by === 'id' ? `Interaction ${ref.value}` : `Interaction with externalId ${ref.value}`;
-    throw new GatewayError('not_found', `${what} was not found`, { subject: 'interaction', ref: ref.value });
+    throw interactionNotFound(ref);
   }
 
   /** Update and stop of a stopped interaction are a conflict (GMS 253, Nexus 409, Workspace 2). */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { boolValue } from '../../config/coerce';
+import { basicUsersSchema } from '../../http/credentials';
 
 /** `inbound.gms` (DESIGN §6). Without `basicAuth` the dialect is open, as GMS is by default. */
 export const gmsInboundConfigSchema = z
   .object({
     enabled: boolValue().default(true),
-    basicAuth: z.object({ users: z.record(z.string(), z.string()) }).strict().optional(),
+    basicAuth: z.object({ users: basicUsersSchema }).strict().optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import type { CommandContext, CommandKind } from '../../core/command';
 import { GatewayError, invalid } from '../../core/errors';
-import { createBasicAuthVerifier } from '../../http/basic-auth';
+import { authenticated, createBasicVerifier } from '../../http/credentials';
 import { parseForm, type FormObject } from '../../http/form';
 import { formCharsetOf } from '../../http/charset';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
@@ -75,7 +75,7 @@ function contextOf(req: InboundRequest): CommandContext {
 }
 
 function createRouter(deps: InboundDeps, config: GmsInboundConfig): InboundRouter {
-  const verify = config.basicAuth ? createBasicAuthVerifier(config.basicAuth.users) : undefined;
+  const verify = config.basicAuth ? createBasicVerifier('gms', config.basicAuth.users) : undefined;
 
   /** Auth, then the form: nothing about the body is revealed to a caller who may not send it. */
   const accept = (req: InboundRequest, kind: CommandKind) => {
@@ -83,9 +83,10 @@ function createRouter(deps: InboundDeps, config: GmsInboundConfig): InboundRoute
     req.facts.command = kind;
     req.facts.service = service;
     if (verify) {
-      const user = verify(req.headers.authorization);
-      if (user === undefined) throw new GatewayError('unauthorized', 'Authentication required');
-      req.facts.client = user;
+      const client = verify(req.headers.authorization);
+      if (client === undefined) throw new GatewayError('unauthorized', 'Authentication required');
+      // The user's service scope is applied by the gateway to the command (an id out of scope is not found).
+      authenticated(req, client);
     }
     return { form: readForm(req, deps.limits.maxFields), service, context: contextOf(req) };
   };

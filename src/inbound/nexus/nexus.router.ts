@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandContext, CommandKind } from '../../core/command';
 import { invalid } from '../../core/errors';
+import { authenticated } from '../../http/credentials';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { isJsonContentType, parseJson, writeJsonText } from '../../http/json';
 import type { Endpoint, HttpMethod, InboundDefinition, InboundRequest, OutboundResponse } from '../../http/wire';
@@ -47,8 +48,8 @@ export const nexusInbound: InboundDefinition<NexusInboundConfig> = {
       const service = req.params.service!;
       req.facts.command = kind;
       req.facts.service = service;
-      const client = checkApiKey(req.headers[API_KEY_HEADER], service);
-      req.facts.client = client;
+      const checked = checkApiKey(req.headers[API_KEY_HEADER], service);
+      const client = typeof checked === 'string' ? (req.facts.client = checked) : authenticated(req, checked);
       const context: CommandContext = {
         requestId: req.requestId,
         dialect: NEXUS_DIALECT,

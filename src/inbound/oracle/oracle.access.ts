@@ -2,6 +2,7 @@ import type { CommandContext, InteractionRef } from '../../core/command';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
+import { authenticated } from '../../http/credentials';
 import type { InboundDeps, InboundRequest } from '../../http/wire';
 import { createOracleAuth, type OracleCaller } from './oracle.auth';
 import type { OracleInboundConfig } from './oracle.config';
@@ -38,7 +39,7 @@ export class OracleAccess {
   /** Checks the credential and answers the command context; facts are recorded for the log line. */
   begin(req: InboundRequest): { caller: OracleCaller; context: CommandContext } {
     const caller = this.authenticate(req.headers.authorization);
-    if (caller.client !== undefined) req.facts.client = caller.client;
+    if (caller.credential !== undefined) authenticated(req, caller.credential);
     const context: CommandContext = { requestId: req.requestId, dialect: ORACLE_DIALECT, receivedAt: req.receivedAt, deadline: req.deadline };
     if (caller.client !== undefined) context.client = caller.client;
     // The generic HTTP Idempotency-Key (IETF draft -07): a POST or PATCH sent again is answered from the first.

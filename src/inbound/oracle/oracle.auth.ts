@@ -1,12 +1,13 @@
 import { GatewayError } from '../../core/errors';
-import { compilePattern, type NameMatcher } from '../../core/pattern';
-import { constantTimeEqual, createBasicAuthVerifier } from '../../http/basic-auth';
+import { createBasicVerifier, createSecretVerifier, type Client } from '../../http/credentials';
 import type { OracleInboundConfig } from './oracle.config';
 
 /** Who is calling, by a label safe for logs, and which services' interactions they may see. */
 export interface OracleCaller {
   client?: string;
   mayUse(service: string): boolean;
+  /** The configured credential, whose scope and rate limit the gateway applies to every command. */
+  credential?: Client;
 }
 
 export type OracleAuthenticate = (authorization: string | undefined) => OracleCaller;
@@ -14,39 +15,21 @@ export type OracleAuthenticate = (authorization: string | undefined) => OracleCa
 const OPEN: OracleCaller = { mayUse: () => true };
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 
-const scopeOf = (patterns: string[]): NameMatcher => {
-  const matchers = patterns.map(compilePattern);
-  return (service) => matchers.some((matches) => matches(service));
-};
-
 /**
  * Oracle CX Service takes Basic or Bearer (OAuth) credentials. When either is configured one of them must
- * match; with neither the dialect is open, as the sandbox is (DESIGN §4 oracle). Every configured token is
- * compared on every call, as the Basic verifier does for users, so timing tells nothing about a near miss.
+ * match; with neither the dialect is open, as the sandbox is (DESIGN §4 oracle). Both go through the shared
+ * verifiers, which compare every configured credential on every call, so timing tells nothing about a near miss.
  */
 export function createOracleAuth(config: Pick<OracleInboundConfig, 'basicAuth' | 'bearerTokens'>): OracleAuthenticate {
   if (!config.basicAuth && !config.bearerTokens) return () => OPEN;
-  const users = Object.entries(config.basicAuth?.users ?? {});
-  const verifyBasic = createBasicAuthVerifier(Object.fromEntries(users.map(([name, u]) => [name, typeof u === 'string' ? u : u.password])));
-  const userScopes = new Map(users.map(([name, u]) => [name, scopeOf(typeof u === 'string' ? ['*'] : u.services)]));
-  const tokens = (config.bearerTokens ?? []).map((t, index) => ({
-    token: typeof t === 'string' ? t : t.token,
-    label: `token#${index}`,
-    mayUse: scopeOf(typeof t === 'string' ? ['*'] : t.services),
-  }));
+  const verifyBasic = createBasicVerifier('oracle', config.basicAuth?.users ?? {});
+  const verifyToken = createSecretVerifier('oracle', 'token', Object.fromEntries((config.bearerTokens ?? []).map(({ token, ...scope }) => [token, scope])));
 
   return (authorization) => {
     const bearer = authorization === undefined ? null : BEARER.exec(authorization);
-    if (bearer) {
-      let found: (typeof tokens)[number] | undefined;
-      for (const t of tokens) if (constantTimeEqual(t.token, bearer[1]!) && !found) found = t;
-      if (found) return { client: found.label, mayUse: found.mayUse };
-    } else {
-      const user = verifyBasic(authorization);
-      const mayUse = user === undefined ? undefined : userScopes.get(user);
-      if (user !== undefined && mayUse) return { client: user, mayUse };
-    }
-    throw new GatewayError('unauthorized', 'Authentication required');
+    const credential = bearer ? verifyToken(bearer[1]!) : verifyBasic(authorization);
+    if (!credential) throw new GatewayError('unauthorized', 'Authentication required');
+    return { client: credential.label, mayUse: credential.allows, credential };
   };
 }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { boolValue } from '../../config/coerce';
+import { basicUsersSchema } from '../../http/credentials';
 
-/** Workspace agents: user name → password; with none, the sandbox accepts any user name. */
+/** Workspace agents: user name → password or { password, services }; with none, the sandbox accepts any user name. */
 export const wweInboundConfigSchema = z
   .object({
     enabled: boolValue().default(true),
-    users: z.record(z.string(), z.string()).optional(),
+    users: basicUsersSchema.optional(),
     service: z.string().min(1).default('*'),
   })
   .strict();

@@ -15,7 +15,19 @@ describe('config schema (DESIGN §6)', () => {
   describe('defaults', () => {
     it.each([[{}], [null], [undefined]])('%p: every dialect enabled, every service on the memory backend', (raw) => {
       const config = buildConfig(raw, {});
-      expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, maxFields: 1000, requestTimeoutMs: 30000, shutdownTimeoutMs: 10000, workers: 1 });
+      expect(config.server).toEqual({
+        port: 8080,
+        host: '0.0.0.0',
+        bodyLimit: 1024 * 1024,
+        maxFields: 1000,
+        requestTimeoutMs: 30000,
+        shutdownTimeoutMs: 10000,
+        headersTimeoutMs: 10000,
+        keepAliveTimeoutMs: 65000,
+        maxConnections: 10000,
+        authFailureLimit: { rate: 1, burst: 30 },
+        workers: 1,
+      });
       for (const dialect of ['gms', 'nexus', 'wwe', 'oracle', 'vsp'] as const) expect(config.inbound[dialect].enabled).toBe(true);
       expect(config.inbound.oracle.service).toBe('crm');
       expect(config.inbound.vsp.service).toBe('vsp');

@@ -1,4 +1,5 @@
-import { basicChallenge, constantTimeEqual, createBasicAuthVerifier, parseBasicAuth } from '../../../src/http/basic-auth';
+import { basicChallenge, constantTimeEqual, parseBasicAuth } from '../../../src/http/basic-auth';
+import { basicUsersSchema, createBasicVerifier } from '../../../src/http/credentials';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
 
@@ -13,9 +14,12 @@ describe('Basic auth', () => {
   });
 
   it('accepts a configured user and password, and nothing else', () => {
-    const verify = createBasicAuthVerifier({ legacy: 's3cret', other: 'x' });
-    expect(verify(basic('legacy:s3cret'))).toBe('legacy');
-    expect(verify(basic('other:x'))).toBe('other');
+    const verify = createBasicVerifier('gms', basicUsersSchema.parse({ legacy: 's3cret', other: { password: 'x', services: ['a-*'] } }));
+    expect(verify(basic('legacy:s3cret'))).toMatchObject({ label: 'legacy', key: 'gms:legacy' });
+    const other = verify(basic('other:x'))!;
+    expect(other.label).toBe('other');
+    expect([other.allows('a-1'), other.allows('b-1')]).toEqual([true, false]);
+    expect(verify(basic('legacy:s3cret'))!.allows('anything')).toBe(true);
     expect(verify(basic('legacy:wrong'))).toBeUndefined();
     expect(verify(basic('legacy:x'))).toBeUndefined();
     expect(verify(basic('nobody:s3cret'))).toBeUndefined();

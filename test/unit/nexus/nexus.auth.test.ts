@@ -14,8 +14,8 @@ describe('nexus x-api-key', () => {
   const check = createApiKeyCheck({ k1: { services: ['customer-*'] }, k2: { services: ['*'] } });
 
   it('accepts a known key for its services and labels the client without the key', () => {
-    expect(check('k1', 'customer-support')).toBe('key#0');
-    expect(check('k2', 'anything')).toBe('key#1');
+    expect(check('k1', 'customer-support')).toMatchObject({ label: 'key#0', key: 'nexus:key#0' });
+    expect(check('k2', 'anything')).toMatchObject({ label: 'key#1' });
   });
 
   it('answers 401 for a missing, empty or unknown key and 403 outside the key scope', () => {
