@@ -11,7 +11,8 @@ import type { GatewayConfig } from './config/schema';
 import { createDriver } from './drivers/registry';
 import type { GatewayError } from './core/errors';
 import { assertInScope } from './http/credentials';
-import { createDialectListener, type RequestRecord } from './http/listener';
+import { createCorsPolicy } from './http/cors';
+import { createDialectListener, OPS, type RequestRecord } from './http/listener';
 import { RequestLimits } from './http/request-limits';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
@@ -126,9 +127,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fallback: ops,
     admit: (req) => limits.admit(req),
     inFlight,
+    cors: createCorsPolicy(config.server.cors.origins),
     onDone: (record: RequestRecord) => {
       logRequest(logger, record);
-      metrics.observeRequest(record);
+      // Metrics count dialect requests; the operations endpoints (scrapes, probes) only get their log line.
+      if (record.facts.dialect !== OPS) metrics.observeRequest(record);
     },
   });
   return {

@@ -36,6 +36,15 @@ const serverSchema = z
     authFailureLimit: rateLimitSchema.default({ rate: 1, burst: 30 }),
     /** Processes serving the one port (node:cluster); `auto` is one per CPU. */
     workers: workersValue().default(1),
+    /** Browser origins allowed to call the dialects (CORS); none by default, `*` for any. */
+    cors: z
+      .object({
+        origins: z
+          .array(z.string().regex(/^(?:\*|https?:\/\/[^/\s?#]+\/?)$/i, { error: 'must be an origin such as https://app.example:8443, or *' }))
+          .default([]),
+      })
+      .strict()
+      .default({ origins: [] }),
   })
   .strict();
 

@@ -1,6 +1,7 @@
-import type { RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors';
 import { readBody } from './body';
+import { answerPreflight, preflightOf, type CorsPolicy } from './cors';
 import { decodeIdSegment } from './path';
 import { requestIdFrom } from './request-id';
 import type { DialectRouter } from './router';
@@ -33,6 +34,8 @@ export interface ListenerOptions {
    * with the dialect's "try again" rather than resetting the connection.
    */
   inFlight?: Set<(error: GatewayError) => void>;
+  /** CORS for browsers (server.cors.origins); undefined when off. */
+  cors?: CorsPolicy;
 }
 
 /**
@@ -45,14 +48,17 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const requestId = requestIdFrom(req.headers['x-request-id']);
+    const started = process.hrtime.bigint();
+    if (opts.cors !== undefined && req.method === 'OPTIONS' && answeredPreflight(opts, opts.cors, req, res, path, requestId, started)) return;
     const match = opts.router.match(req.method ?? 'GET', path);
     if (!match) {
       // Every answer carries the id, health checks and 404s included, so a caller can always quote one.
       res.setHeader('x-request-id', requestId);
+      // …and gets its one log line, as every request does.
+      res.once('close', () => opts.onDone(fallbackRecord(req.method ?? 'GET', path, requestId, res.statusCode, started)));
       opts.fallback(req, res);
       return;
     }
-    const started = process.hrtime.bigint();
     const receivedAt = new Date();
     const inbound: InboundRequest = {
       method: req.method ?? 'GET',
@@ -70,6 +76,10 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
       responseHeaders: {},
     };
     let done = false;
+    if (opts.cors !== undefined) {
+      const origin = req.headers.origin;
+      if (origin !== undefined && opts.cors.allows(origin)) Object.assign(inbound.responseHeaders, opts.cors.answerHeaders(origin));
+    }
     const finish = (response: OutboundResponse, error?: GatewayError) => {
       // Once answered (e.g. "try again" at shutdown), a handler that ends later changes nothing.
       if (done) return;
@@ -124,6 +134,54 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The dialects' own routes are preflighted here; a preflight of anything else is an ordinary request. */
+function answeredPreflight(
+  opts: ListenerOptions,
+  cors: CorsPolicy,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  requestId: string,
+  started: bigint,
+): boolean {
+  const preflight = preflightOf('OPTIONS', req.headers);
+  const match = preflight && opts.router.match(preflight.method, path);
+  if (!preflight || !match?.endpoint) return false;
+  req.resume();
+  const answer = answerPreflight(cors, preflight, requestId);
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': 0 }).end();
+  const error = answer.status === 403 ? new GatewayError('forbidden', `Origin ${preflight.origin.slice(0, 100)} is not in server.cors.origins`) : undefined;
+  opts.onDone({
+    requestId,
+    method: 'OPTIONS',
+    path,
+    facts: { dialect: match.router.dialect },
+    status: answer.status,
+    outcome: error ? error.code : 'ok',
+    ...(error && { error }),
+    ms: Number(process.hrtime.bigint() - started) / 1e6,
+  });
+  return true;
+}
+
+/** What no dialect claimed (health, metrics, unknown paths): logged as the operations endpoints' own. */
+function fallbackRecord(method: string, path: string, requestId: string, status: number, started: bigint): RequestRecord {
+  const error = status === 404 ? new GatewayError('not_found', `No route for ${method} ${path.slice(0, 200)}`) : undefined;
+  return {
+    requestId,
+    method,
+    path,
+    facts: { dialect: OPS },
+    status,
+    outcome: error ? error.code : status < 400 ? 'ok' : `http_${status}`,
+    ...(error && { error }),
+    ms: Number(process.hrtime.bigint() - started) / 1e6,
+  };
+}
+
+/** The `dialect` of requests the operations app answers. */
+export const OPS = 'ops';
 
 function send(res: ServerResponse, req: InboundRequest, response: OutboundResponse): void {
   if (res.headersSent || res.destroyed) return;
