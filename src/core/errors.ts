@@ -65,6 +65,8 @@ export interface ErrorDetails {
   /** The upstream's own answer, kept for logs and metrics; never rendered to a client. */
   upstreamStatus?: number;
   upstreamCode?: string | number;
+  /** The upstream's own words (GMS advice, a Nexus status message), for the request's log line only. */
+  upstreamMessage?: string;
   /** Seconds after which a retry may succeed (Nexus Retry-After). */
   retryAfterSeconds?: number;
   /** Which kind of refusal, where dialects answer them apart (HTTP 413, 405, 415, 422; in progress). */

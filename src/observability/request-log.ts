@@ -24,7 +24,11 @@ export function logRequest(logger: Logger, r: RequestRecord): void {
     return;
   }
   fields.error = r.error.message;
-  if (r.error.details.upstreamStatus !== undefined) fields.upstreamStatus = r.error.details.upstreamStatus;
+  const { upstreamStatus, upstreamCode, upstreamMessage } = r.error.details;
+  // An upstream's refusal is written here and nowhere else: one line per request, the upstream's words included.
+  if (upstreamStatus !== undefined) fields.upstreamStatus = upstreamStatus;
+  if (upstreamCode !== undefined) fields.upstreamCode = upstreamCode;
+  if (upstreamMessage !== undefined) fields.upstreamMessage = upstreamMessage;
   if (r.error.code === 'internal') {
     const cause = r.error.cause;
     fields.cause = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);

@@ -14,9 +14,6 @@ import { gmsHeaders, toCreateRequest, toGetRequest, toStopRequest, toUpdateReque
 /** What the driver needs of a command once its request is built: what to name it in logs, and its context. */
 type GmsCommand = { kind: string; context: CommandContext };
 
-/** Outcomes a GMS reports in the normal course of business: worth a debug line, not a warning. */
-const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
-
 /** Genesys Mobile Services open media (DESIGN §5 gms; specs/gms-openmedia.md): create, get, update and stop. */
 class GmsDriver implements Driver {
   private readonly client: UpstreamClient;
@@ -36,23 +33,23 @@ class GmsDriver implements Driver {
   async create(command: CreateCommand): Promise<Created> {
     const ref: InteractionRef | undefined = command.externalId === undefined ? undefined : { by: 'externalId', value: command.externalId };
     const res = await this.send(toCreateRequest(command), command, command.externalId !== undefined);
-    return this.read(res, command, ref, (answer) => toCreated(answer, res.status, command));
+    return this.read(res, ref, (answer) => toCreated(answer, res.status, command));
   }
 
   async get(command: GetCommand): Promise<Interaction> {
     const res = await this.send(toGetRequest(command), command, true);
-    return this.read(res, command, command.ref, (answer) => toInteraction(answer, res.status, command.service));
+    return this.read(res, command.ref, (answer) => toInteraction(answer, res.status, command.service));
   }
 
   /** Not repeated: a stop sent twice answers 253 the second time, and an update may race a later one. */
   async update(command: UpdateCommand): Promise<void> {
     const res = await this.send(toUpdateRequest(command), command, false);
-    this.read(res, command, command.ref, () => undefined);
+    this.read(res, command.ref, () => undefined);
   }
 
   async stop(command: StopCommand): Promise<void> {
     const res = await this.send(toStopRequest(command), command, false);
-    this.read(res, command, command.ref, () => undefined);
+    this.read(res, command.ref, () => undefined);
   }
 
   async health(): Promise<DriverHealth> {
@@ -73,7 +70,7 @@ class GmsDriver implements Driver {
       body: encodeForm(request.form),
       idempotent,
       ...(context.deadline !== undefined && { deadline: context.deadline }),
-      failureInAnswer: (res) => this.failureInAnswer(res, command),
+      failureInAnswer: (res) => this.failureInAnswer(res),
     });
   }
 
@@ -82,7 +79,7 @@ class GmsDriver implements Driver {
    * client so such an answer is retried where safe and counted by the breaker, as a 503 would be. The answer is
    * judged by checkGmsAnswer, as read() judges it; any other failure is left to read() to map and log.
    */
-  private failureInAnswer(res: UpstreamResponse, command: GmsCommand): GatewayError | undefined {
+  private failureInAnswer(res: UpstreamResponse): GatewayError | undefined {
     let body: unknown;
     try {
       body = this.answerBody(res);
@@ -90,9 +87,8 @@ class GmsDriver implements Driver {
       return undefined;
     } catch (err) {
       if (!(err instanceof GatewayError) || !err.retryable) return undefined;
-      // The client throws this one itself, so read() never sees it: the advice is logged here, once per attempt.
-      this.logRefusal(err, res, body, command);
-      return err;
+      // The client throws this one itself, so read() never sees it: the advice rides on the error to the log line.
+      return withAdvice(err, body);
     }
   }
 
@@ -102,34 +98,25 @@ class GmsDriver implements Driver {
   }
 
   /** The `statusCode: 0` body mapped by `map`; the answer's failure, or an unreadable answer, as a GatewayError. */
-  private read<T>(
-    res: UpstreamResponse,
-    command: GmsCommand,
-    ref: InteractionRef | undefined,
-    map: (answer: Record<string, unknown>) => T,
-  ): T {
+  private read<T>(res: UpstreamResponse, ref: InteractionRef | undefined, map: (answer: Record<string, unknown>) => T): T {
     let body: unknown;
     try {
       body = this.answerBody(res);
       return map(checkGmsAnswer(res.status, body, ref));
     } catch (err) {
-      if (err instanceof GatewayError) this.logRefusal(err, res, body, command);
-      throw markIfUncertain(err, res);
+      throw markIfUncertain(err instanceof GatewayError ? withAdvice(err, body) : err, res);
     }
   }
+}
 
-  /** The upstream's advice is logged for the operator, never answered: it may describe internals. */
-  private logRefusal(err: GatewayError, res: UpstreamResponse, body: unknown, command: GmsCommand): void {
-    const log = EXPECTED.has(err.code) ? this.deps.logger.debug : this.deps.logger.warn;
-    log.call(this.deps.logger, `Backend ${this.deps.backendName} refused a ${command.kind}`, {
-      backend: this.deps.backendName,
-      requestId: command.context.requestId,
-      upstreamStatus: res.status,
-      upstreamCode: err.details.upstreamCode,
-      upstreamAdvice: gmsAdvice(body),
-      code: err.code,
-    });
-  }
+/**
+ * The upstream's advice is for the operator, never the caller (it may describe internals): it rides on the error
+ * and is written once, in the request's log line.
+ */
+function withAdvice(err: GatewayError, body: unknown): GatewayError {
+  const advice = gmsAdvice(body);
+  if (advice !== undefined) err.details.upstreamMessage = advice;
+  return err;
 }
 
 export const gmsDriver: DriverDefinition<GmsDriverConfig, HttpDriverDeps> = {

@@ -21,9 +21,6 @@ import {
   type NexusRequest,
 } from './nexus.mapper';
 
-/** Refusals Nexus gives in the normal course of business (404, 409). */
-const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
-
 /** Genesys Nexus v3 open media (DESIGN §5): create, get, update and stop, by id or `ext_{externalId}`. */
 class NexusDriver implements Driver {
   private readonly client: UpstreamClient;
@@ -84,17 +81,10 @@ class NexusDriver implements Driver {
     const res = await this.client.request(upstream);
     if (res.status >= 200 && res.status < 300) return res;
     const error = markIfUncertain(errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime())), res) as GatewayError;
-    // The upstream's own words help the operator and may describe internals: logged, never answered. Not found,
-    // duplicate and stopped are the normal course of business, not worth a warning.
-    this.deps.logger[EXPECTED.has(error.code) ? 'debug' : 'warn'](`Backend ${this.deps.backendName} refused a ${command.kind}`, {
-      backend: this.deps.backendName,
-      requestId: command.context.requestId,
-      method: request.method,
-      path: request.path,
-      upstreamStatus: res.status,
-      upstreamMessage: upstreamMessage(res.body),
-      code: error.code,
-    });
+    // The upstream's own words help the operator and may describe internals: they ride on the error to the
+    // request's one log line, never into the answer.
+    const message = upstreamMessage(res.body);
+    if (message !== undefined) error.details.upstreamMessage = message;
     throw error;
   }
 
@@ -114,19 +104,11 @@ class NexusDriver implements Driver {
     }
   }
 
-  /** The answer's payload mapped by `map`; an unreadable or wrong-shaped answer is logged and upstream_rejected. */
+  /** The answer's payload mapped by `map`; an unreadable or wrong-shaped answer is upstream_rejected (logged by the request line). */
   private read<T>(res: UpstreamResponse, command: NexusCommand, map: (data: unknown) => T): T {
     try {
       return map(unwrapAnswer(parseJsonBody(res, this.deps.backendName), command));
     } catch (err) {
-      if (err instanceof GatewayError && err.code === 'upstream_rejected') {
-        this.deps.logger.warn(`Backend ${this.deps.backendName} answered a ${command.kind} unreadably`, {
-          backend: this.deps.backendName,
-          requestId: command.context.requestId,
-          upstreamStatus: res.status,
-          reason: err.message,
-        });
-      }
       throw markIfUncertain(err, res);
     }
   }
