@@ -3,11 +3,12 @@
 // build, so starting an up-to-date checkout costs a few milliseconds instead of a full TypeScript compile.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { readdirSync, statSync, writeFileSync } = require('node:fs');
+const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const stamp = join(root, 'dist', '.build-stamp');
+// tsc rewrites every output on each build: the entry point's time is the last build's.
+const built = join(root, 'dist', 'cli.js');
 
 function newestIn(dir) {
   let newest = 0;
@@ -27,9 +28,8 @@ const mtime = (path) => {
 };
 
 const inputs = Math.max(newestIn(join(root, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => mtime(join(root, f))));
-const built = mtime(stamp);
-if (built > 0 && built >= inputs && mtime(join(root, 'dist', 'cli.js')) > 0) process.exit(0);
+const builtAt = mtime(built);
+if (builtAt > 0 && builtAt >= inputs) process.exit(0);
 
 process.stderr.write('omgw: sources changed since the last build, compiling…\n');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -8,6 +8,7 @@ import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from
 import type { StateStore } from './core/state-store';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './config/schema';
+import { baseUrlWarnings } from './drivers/base-url';
 import { createDriver } from './drivers/registry';
 import type { GatewayError } from './core/errors';
 import { assertInScope } from './http/credentials';
@@ -207,5 +208,5 @@ function createOpsApp(ready: Gateway['ready'], metrics: Metrics): Express {
 }
 
 function startupWarnings(config: GatewayConfig): string[] {
-  return openDialectWarnings(config.inbound);
+  return [...baseUrlWarnings(config.backends), ...openDialectWarnings(config.inbound)];
 }

@@ -2,7 +2,11 @@
 import cluster from 'node:cluster';
 import { runPrimary } from './cluster/primary';
 import { workerCount } from './cluster/worker-count';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config/loader';
+import { baseUrlWarnings } from './drivers/base-url';
+import { inboundRegistry } from './inbound/registry';
 import { exitOnSignals, startGateway, StartError } from './main';
 import { createLogger } from './observability/logger';
 
@@ -14,6 +18,7 @@ commands:
   check-config [FILE]           validate a config file and exit: 0 when valid, 1 listing every problem;
                                 without FILE, the one \`start\` would read
   help                          this text
+  --version                     the version of omgw
 
 config file: --config FILE, else $OMGW_CONFIG, else ./config/gateway.yaml when it exists, else built-in
 defaults (every dialect enabled, every service on the embedded contact center). YAML or JSON; \${VAR} and
@@ -71,23 +76,38 @@ function checkConfig(args: string[]): number {
   const { config: option, positional } = parseArgs(args);
   if (positional.length > 1 || (option !== undefined && positional.length > 0)) throw new UsageError('check-config takes one file');
   const { source, config } = loadConfig(option ?? positional[0]);
-  const enabled = Object.entries(config.inbound).filter(([, d]) => d.enabled).map(([name]) => name);
+  // What `start` would serve: a dialect enabled in the config and implemented in this build.
+  const served = Object.entries(config.inbound)
+    .filter(([name, d]) => d.enabled && Object.hasOwn(inboundRegistry, name))
+    .map(([name]) => name);
   process.stdout.write(
-    `${source}: valid — dialects: ${enabled.join(', ') || 'none'}; backends: ${Object.keys(config.backends).join(', ')}; ` +
+    `${source}: valid — dialects served: ${served.join(', ') || 'none'}; backends: ${Object.keys(config.backends).join(', ')}; ` +
       `${config.routes.length} route(s); port ${config.server.port}\n`,
   );
+  for (const warning of baseUrlWarnings(config.backends)) process.stdout.write(`warning: ${warning}\n`);
   return 0;
+}
+
+/** The version of the package this build came from (dist/cli.js sits one level below package.json). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 async function main(argv: string[]): Promise<number | undefined> {
   // No command, or options only, means start: `docker run image --config /etc/omgw.yaml` works as expected.
   const first = argv[0];
-  const [command, args] = first === undefined || (first.startsWith('-') && !['-h', '--help'].includes(first)) ? ['start', argv] : [first, argv.slice(1)];
+  const [command, args] = first === undefined || (first.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(first)) ? ['start', argv] : [first, argv.slice(1)];
   switch (command) {
     case 'start':
       return start(args);
     case 'check-config':
       return checkConfig(args);
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(`omgw ${version()}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':

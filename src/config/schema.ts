@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_IDEMPOTENCY } from '../core/idempotency.stage';
 import { DEFAULT_OUTBOX } from '../core/outbox.worker';
+import { checkBaseUrl } from '../drivers/base-url';
 import { backendConfigSchema } from '../drivers/registry';
 import { gmsInboundConfigSchema } from '../inbound/gms/gms.config';
 import { nexusInboundConfigSchema } from '../inbound/nexus/nexus.config';
@@ -128,6 +129,10 @@ function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
   // An empty record is worth saying only when no entry of it was itself rejected (its keys are then dropped).
   if (Object.keys(backends).length === 0 && !ctx.issues.some((i) => i.path?.[0] === 'backends')) {
     ctx.addIssue({ code: 'custom', path: ['backends'], message: 'at least one backend is required' });
+  }
+  for (const [name, backend] of Object.entries(backends)) {
+    const finding = isRecord(backend) && typeof backend.driver === 'string' ? checkBaseUrl(backend.driver, backend.baseUrl) : undefined;
+    if (finding?.level === 'error') ctx.addIssue({ code: 'custom', path: ['backends', name, 'baseUrl'], message: finding.message });
   }
   if (!Array.isArray(routes)) return;
   routes.forEach((route: unknown, i) => {

@@ -31,6 +31,8 @@ export interface DriverDeps {
 export interface DriverDefinition<Config extends { driver: string } = { driver: string }, Deps extends DriverDeps = DriverDeps> {
   name: Config['driver'];
   configSchema: z.ZodType<Config>;
+  /** The API's base path a `baseUrl` ends in (DESIGN §5 driver conventions), checked at start; absent: no baseUrl. */
+  basePath?: string;
   create(deps: Deps, config: Config): Driver;
 }
 

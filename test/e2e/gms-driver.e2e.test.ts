@@ -272,13 +272,15 @@ describe('gms driver against a recording GMS upstream', () => {
   describe('health', () => {
     it('is not ok once statusCode 1 answers (GMS up, its Interaction Server down) open the breaker', async () => {
       const fragile = makeDriver({ breakerThreshold: 2, breakerResetMs: 60000, retries: 0 });
-      upstream.answer({ status: 200, json: { statusCode: 1 } }, { status: 200, json: { statusCode: 1 } });
+      const down: Reply = { status: 200, json: { statusCode: 1 } };
+      upstream.answer(down, down, down);
       await failure(fragile.get!(getCmd(byId('i'))), 'upstream_unavailable');
+      // Closed: health probes the API root once (a GMS answer, not a 404: the baseUrl is right), outside the breaker.
       expect(await fragile.health()).toEqual({ ok: true });
       await failure(fragile.get!(getCmd(byId('i'))), 'upstream_unavailable');
       expect(await fragile.health()).toEqual({ ok: false, detail: 'circuit breaker open' });
       await failure(fragile.get!(getCmd(byId('i'))), 'upstream_unavailable');
-      expect(upstream.recorded).toHaveLength(2);
+      expect(upstream.recorded.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${BASE}/customer-support/i/get`, `GET ${BASE}`, `POST ${BASE}/customer-support/i/get`]);
     });
 
     it('is ok while the breaker is closed, and not once failures open it', async () => {

@@ -6,8 +6,10 @@ import { encodeForm } from '../../http/form';
 import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
 import { upstreamClientFor } from '../http/upstream.client';
 import { markIfUncertain } from '../http/upstream.failure';
+import { probeApiRoot } from '../http/upstream.probe';
 import { parseJsonBody } from '../http/upstream.json';
 import { gmsDriverConfigSchema, type GmsDriverConfig } from './gms.config';
+import { gmsAnswerSchema } from './gms.schema';
 import { checkGmsAnswer, gmsAdvice, toCreated, toInteraction } from './gms.answer';
 import { gmsHeaders, toCreateRequest, toGetRequest, toStopRequest, toUpdateRequest, type GmsRequest } from './gms.mapper';
 
@@ -52,9 +54,9 @@ class GmsDriver implements Driver {
     this.read(res, command.ref, () => undefined);
   }
 
-  async health(): Promise<DriverHealth> {
-    const state = this.client.breakerState();
-    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
+  /** GMS answers in its own envelope (`statusCode`), a missing resource included; anything else is not GMS. */
+  health(): Promise<DriverHealth> {
+    return probeApiRoot(this.client, '', (body) => gmsAnswerSchema.safeParse(body).success);
   }
 
   close(): Promise<void> {
@@ -122,5 +124,6 @@ function withAdvice(err: GatewayError, body: unknown): GatewayError {
 export const gmsDriver: DriverDefinition<GmsDriverConfig, HttpDriverDeps> = {
   name: 'gms',
   configSchema: gmsDriverConfigSchema,
+  basePath: '/genesys/2/openmedia',
   create: (deps, config) => new GmsDriver(deps, config),
 };

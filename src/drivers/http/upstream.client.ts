@@ -118,9 +118,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
+  /** One GET below the baseUrl, outside the breaker, the retries and the metrics: readiness must not change them. */
+  const probe = async (path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> => {
+    const get = { method: 'GET' as const, path, headers: { accept: 'application/json' }, idempotent: false };
+    const outcome = await runAttempt({ pool, backend, path: prefix + path || '/', req: get, budgetMs: timeoutMs, fullBudget: false, now });
+    return outcome.failure === undefined ? { status: outcome.response.status, body: outcome.response.body } : undefined;
+  };
+
   let closing: Promise<void> | undefined;
   return {
     request,
+    probe,
     breakerState: () => breaker.state(),
     close: () => (closing ??= pool.close()),
   };

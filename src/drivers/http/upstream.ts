@@ -50,6 +50,8 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
  */
 export interface UpstreamClient {
   request(req: UpstreamRequest): Promise<UpstreamResponse>;
+  /** A readiness probe: one GET of `path` below the baseUrl, never retried, weighed by no breaker, in no metric; undefined when it failed. */
+  probe(path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined>;
   breakerState(): BreakerState;
   close(): Promise<void>;
 }

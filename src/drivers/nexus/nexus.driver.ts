@@ -4,6 +4,7 @@ import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { upstreamClientFor, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
 import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
+import { probeApiRoot } from '../http/upstream.probe';
 import { nexusDriverConfigSchema, type NexusDriverConfig } from './nexus.config';
 import { errorFromStatus } from './nexus.failure';
 import {
@@ -65,9 +66,9 @@ class NexusDriver implements Driver {
     this.acknowledge(res, command);
   }
 
-  async health(): Promise<DriverHealth> {
-    const state = this.client.breakerState();
-    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
+  /** A Nexus answers its `/openmedia` root with a status envelope, 404 included; anything else is not Nexus. */
+  health(): Promise<DriverHealth> {
+    return probeApiRoot(this.client, '/openmedia', isStatusEnvelope);
   }
 
   close(): Promise<void> {
@@ -119,8 +120,12 @@ class NexusDriver implements Driver {
   }
 }
 
+const isStatusEnvelope = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && typeof (body as { status?: { code?: unknown } }).status?.code === 'number';
+
 export const nexusDriver: DriverDefinition<NexusDriverConfig, HttpDriverDeps> = {
   name: 'nexus',
   configSchema: nexusDriverConfigSchema,
+  basePath: '/nexus/v3',
   create: (deps, config) => new NexusDriver(deps, config),
 };

@@ -27,6 +27,7 @@ describe('config schema (DESIGN §6)', () => {
         maxConnections: 10000,
         authFailureLimit: { rate: 1, burst: 30 },
         workers: 1,
+        cors: { origins: [] },
       });
       for (const dialect of ['gms', 'nexus', 'wwe', 'oracle', 'vsp'] as const) expect(config.inbound[dialect].enabled).toBe(true);
       expect(config.inbound.oracle.service).toBe('crm');
