@@ -1,8 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../support/omgw-process';
 
 /**
  * The first commands of a new user, as real processes: `npx omgw --version`, `omgw check-config`, and `npm start`
@@ -53,14 +54,6 @@ describe('omgw on the command line', () => {
     expect(rest).toEqual([expect.stringMatching(/^warning: backends\.up\.baseUrl: path "\/legacy" does not end in \/genesys\/2\/openmedia/)]);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 const portOpen = (port: number): Promise<boolean> =>
   new Promise((resolveOpen) => {
