@@ -40,7 +40,8 @@ window.runApp = async (gateway, tag) => {
   const json = { 'content-type': 'application/json', 'x-api-key': 'spa-key', 'X-B3-TraceId': '463ac35c9f6413ad', 'Idempotency-Key': 'spa-' + tag };
   const nexusCreated = await call(nexus, { method: 'POST', headers: json, body: JSON.stringify({ externalId: 'nx-' + tag, userData: { a: 1 } }) });
   const nexusGet = await call(nexus + '/ext_web-' + tag, { headers: { 'x-api-key': 'spa-key' } });
-  const nexusStop = await call(nexus + '/ext_web-' + tag + '/stop', { method: 'POST', headers: json, body: '{}' });
+  // An Idempotency-Key names one request: the stop, a different request, goes without the create's.
+  const nexusStop = await call(nexus + '/ext_web-' + tag + '/stop', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'spa-key' }, body: '{}' });
   return { created, gmsGet, nexusCreated, nexusGet, nexusStop };
 };
 </script>`;
