@@ -87,6 +87,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       req.facts.service = command.service;
       if (req.client !== undefined) assertInScope(command, req.client);
       limits.take(req);
+      if (command.kind === 'list') {
+        const listed = await dispatcher.list(command as CommandOf<'list'>);
+        req.facts.backend = listed.backend;
+        return listed as Dispatched<K>;
+      }
       const route = dispatcher.route(command.service);
       req.facts.backend = route.backend;
       return (await pipeline.run(command, route)) as Dispatched<K>;

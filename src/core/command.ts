@@ -67,6 +67,12 @@ export interface UpdateCommand extends Base {
   ref: InteractionRef;
   /** At least one. */
   changes: UserDataChange[];
+  /**
+   * The Workspace agent making the change (DESIGN §4 wwe: every operation but Accept needs the caller to own the
+   * interaction). A backend that tracks ownership refuses the change (conflict) unless this agent owns it; backends
+   * with no notion of ownership ignore it.
+   */
+  asAgent?: string;
 }
 
 export interface StopCommand extends Base {
@@ -89,9 +95,16 @@ export interface AgentCommand extends Base {
   operation: AgentOperation;
 }
 
+/**
+ * Live interactions. `service` is a service name or a pattern as in routes (`*` matches any run of characters):
+ * Workspace shows an agent everything it may see across services, so `*` (or the caller's scope) lists every
+ * backend that can list, each keeping to the services routed to it.
+ */
 export interface ListCommand extends Base {
   kind: 'list';
+  /** Only the interactions this agent owns (Workspace `/me/interactions`). */
   agentId?: string;
+  /** Only the interactions in this workbin (Workspace GetWorkbinContent). */
   workbin?: string;
 }
 

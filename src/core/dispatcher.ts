@@ -1,8 +1,9 @@
-import type { CommandKind, CommandOf, CreateCommand, ResultOf } from './command';
+import type { CommandKind, CommandOf, CreateCommand, ListCommand, ResultOf } from './command';
 import { assertValidCommand } from './command-rules';
 import type { Driver } from './driver';
 import { GatewayError } from './errors';
-import { compilePattern, type NameMatcher } from './pattern';
+import type { Interaction } from './interaction';
+import { compilePattern, isPattern, type NameMatcher } from './pattern';
 
 /** GMS service options: defaults of a service's creates, and whether a request may overwrite them. */
 export interface ServiceDefaults {
@@ -77,6 +78,36 @@ export class Dispatcher {
     const prepared = command.kind === 'create' ? (this.applyDefaults(command as CreateCommand) as CommandOf<K>) : command;
     const result = await handler.call(driver, prepared);
     return { result, backend };
+  }
+
+  /**
+   * A list whose service is a pattern (DESIGN §4 wwe, `GET /interactions`): every backend a route leads to that can
+   * list is asked, in route order, and keeps only the interactions of services that match the pattern and are
+   * routed to it; a backend that holds a service routed elsewhere does not show it. Any backend failing fails the
+   * list: a partial answer would look complete. A plain service name is routed as any command.
+   */
+  async list(command: ListCommand): Promise<Dispatched<'list'>> {
+    if (!isPattern(command.service)) return this.dispatch(command);
+    const matches = compilePattern(command.service);
+    const listing = [...new Map(this.routes.map((r) => [r.backend, r])).values()].filter((r) => r.driver.list);
+    if (listing.length === 0) throw new GatewayError('unsupported', 'No backend can list interactions');
+    const answers = await Promise.all(listing.map((r) => r.driver.list!(command)));
+    const seen = new Set<string>();
+    const result: Interaction[] = [];
+    answers.forEach((interactions, i) => {
+      const { backend } = listing[i]!;
+      for (const interaction of interactions) {
+        if (seen.has(interaction.id) || !matches(interaction.service) || this.backendOf(interaction.service) !== backend) continue;
+        seen.add(interaction.id);
+        result.push(interaction);
+      }
+    });
+    return { result, backend: listing.map((r) => r.backend).join(',') };
+  }
+
+  private backendOf(service: string): string | undefined {
+    for (const r of this.routes) if (r.matches(service)) return r.backend;
+    return undefined;
   }
 
   private defaultsOf(service: string): ServiceDefaults | undefined {

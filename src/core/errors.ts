@@ -34,13 +34,15 @@ const RETRYABLE: Record<ErrorCode, boolean> = {
 };
 
 /** Invalid requests that dialects tell apart from a plain bad parameter. */
-export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused' | 'timeout';
+export type InvalidReason = 'too_large' | 'method_not_allowed' | 'unsupported_media_type' | 'idempotency_key_reused' | 'missing' | 'timeout';
 
 /**
  * Why a request was refused, where dialects answer the same code apart. Every dialect maps these at its edge:
  * - `too_large` (invalid_request): HTTP 413; `method_not_allowed` (invalid_request): HTTP 405;
  *   `unsupported_media_type` (invalid_request): HTTP 415 (VSP, whose body formats are chosen by Content-Type).
  * - `timeout` (invalid_request): the request was not received within server.requestTimeoutMs: HTTP 408.
+ * - `missing` (invalid_request): a required parameter left out, where a dialect tells it from a wrong value
+ *   (Workspace statusCode 1, against 10).
  * - `idempotency_key_reused` (invalid_request): the same Idempotency-Key with a different payload (IETF
  *   draft-ietf-httpapi-idempotency-key-header-07 §2.7): HTTP 422 in dialects that speak HTTP statuses.
  * - `in_progress` (conflict): a retry arrived while the first request with that key is still running: the
@@ -112,3 +114,6 @@ export function interactionNotFound(ref: InteractionRef): GatewayError {
   const what = ref.by === 'id' ? `Interaction ${ref.value}` : `Interaction with externalId ${ref.value}`;
   return new GatewayError('not_found', `${what} was not found`, { subject: 'interaction', ref: ref.value });
 }
+/** A required parameter is absent (as opposed to present with a wrong value). */
+export const missing = (field: string): GatewayError =>
+  new GatewayError('invalid_request', `Missing parameter "${field}"`, { field, reason: 'missing' });

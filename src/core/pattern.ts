@@ -14,3 +14,6 @@ export function compilePattern(pattern: string): NameMatcher {
   const re = new RegExp(`^${source}$`, 's');
   return (name) => re.test(name);
 }
+
+/** True when `name` holds a wildcard, i.e. names a set of services rather than one. */
+export const isPattern = (name: string): boolean => name.includes('*');

@@ -4,6 +4,7 @@ import { gmsInbound } from './gms/gms.router';
 import { nexusInbound } from './nexus/nexus.router';
 import { oracleInbound } from './oracle/oracle.router';
 import { vspInbound } from './vsp/vsp.router';
+import { wweInbound } from './wwe/wwe.router';
 
 type InboundConfigs = GatewayConfig['inbound'];
 
@@ -13,4 +14,5 @@ export const inboundRegistry: { [K in keyof InboundConfigs]?: InboundDefinition<
   nexus: nexusInbound,
   oracle: oracleInbound,
   vsp: vspInbound,
+  wwe: wweInbound,
 };

@@ -23,7 +23,7 @@ export function planAgentOperation(
     }
     return place({ state: 'handling', ...inQueue, agentId });
   }
-  if (interaction.agentId !== agentId) throw conflict(interaction, `is not owned by agent ${agentId}`);
+  assertOwner(interaction, agentId);
   switch (operation.op) {
     case 'reject':
     case 'cancel':
@@ -37,6 +37,11 @@ export function planAgentOperation(
     case 'transfer':
       return place({ state: 'handling', ...inQueue, agentId: operation.targetAgentId });
   }
+}
+
+/** Every Workspace operation but Accept is the owner's alone. */
+export function assertOwner(interaction: Interaction, agentId: string): void {
+  if (interaction.agentId !== agentId) throw conflict(interaction, `is not owned by agent ${agentId}`);
 }
 
 const place = (placement: Placement): AgentOutcome => ({ kind: 'place', placement });

@@ -12,7 +12,7 @@ import type { Driver, DriverDeps, DriverHealth } from '../../core/driver';
 import { GatewayError, interactionNotFound } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { userDataBytes, type UserData } from '../../core/user-data';
-import { planAgentOperation } from './agent-ops';
+import { assertOwner, planAgentOperation } from './agent-ops';
 import { createInteractionIdGenerator, type InteractionIdGenerator } from './interaction-id';
 import { DEFAULT_BYTE_LIMITS, DEFAULT_MAX_LIVE, type ByteLimits } from './memory.config';
 import { interactionBytes, InteractionStore, type Placement, type Retention } from './memory.store';
@@ -95,6 +95,7 @@ export class MemoryContactCenter implements Driver {
     assertValidCommand(command);
     this.tick();
     const interaction = this.findLive(command.service, command.ref);
+    if (command.asAgent !== undefined) assertOwner(interaction, command.asAgent);
     const userData = applyUserDataChanges(interaction.userData, command.changes);
     this.checkUserDataSize(userData);
     this.reserve(userDataBytes(userData) - userDataBytes(interaction.userData));

@@ -1,4 +1,5 @@
 import type { InteractionRef } from '../../core/command';
+import { compilePattern, isPattern } from '../../core/pattern';
 import type { Interaction } from '../../core/interaction';
 import { userDataBytes, type UserData } from '../../core/user-data';
 import { StoppedQueue } from './stopped-queue';
@@ -154,21 +155,18 @@ export class InteractionStore {
   }
 
   /**
-   * Live interactions of a service, through the narrowest index the filter allows. Without a filter this walks
-   * the service's retained stopped interactions too, which retention bounds.
+   * Live interactions of a service, or of every service a pattern matches (`*`), through the narrowest index the
+   * filter allows. Without a filter this walks the services' retained stopped interactions too, which retention
+   * bounds.
    */
   list(service: string, filter: ListFilter): Interaction[] {
-    const space = this.services.get(service);
-    if (!space) return [];
-    const { agentId, workbin } = filter;
-    const source =
-      workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.byId;
-    if (!source) return [];
-    const out: Interaction[] = [];
-    for (const interaction of source.values()) {
-      if (interaction.state === 'stopped' || (agentId !== undefined && interaction.agentId !== agentId)) continue;
-      out.push(interaction);
+    if (!isPattern(service)) {
+      const space = this.services.get(service);
+      return space ? listSpace(space, filter, []) : [];
     }
+    const matches = compilePattern(service);
+    const out: Interaction[] = [];
+    for (const [name, space] of this.services) if (matches(name)) listSpace(space, filter, out);
     return out;
   }
 
@@ -219,6 +217,17 @@ export class InteractionStore {
     if (interaction.agentId !== undefined) removeFrom(space.byAgent, interaction.agentId, interaction.id);
     if (interaction.workbin !== undefined) removeFrom(space.byWorkbin, interaction.workbin, interaction.id);
   }
+}
+
+/** Appends to `out` the live interactions of one service that pass the filter. */
+function listSpace(space: ServiceSpace, { agentId, workbin }: ListFilter, out: Interaction[]): Interaction[] {
+  const source = workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.byId;
+  if (!source) return out;
+  for (const interaction of source.values()) {
+    if (interaction.state === 'stopped' || (agentId !== undefined && interaction.agentId !== agentId)) continue;
+    out.push(interaction);
+  }
+  return out;
 }
 
 function addTo(index: Map<string, ById>, key: string, interaction: Interaction): void {

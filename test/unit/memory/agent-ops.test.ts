@@ -133,3 +133,32 @@ describe('memory driver agent operations', () => {
     expect(await list(f, { workbin: 'none' })).toEqual([]);
   });
 });
+
+describe('memory driver: Workspace rules on user data and listing', () => {
+  const update = (f: Fixture, id: string, asAgent?: string) =>
+    f.driver.update({ kind: 'update', service: f.service, context: f.context(), ref: byId(id), changes: [{ op: 'upsert', entries: [{ key: 'k', type: 'str', value: 'v' }] }], ...(asAgent !== undefined && { asAgent }) });
+
+  it('an update made for an agent needs that agent to own the interaction', async () => {
+    const f = memoryFixture();
+    const id = await accepted(f, 'agent1');
+    await expectConflict(update(f, id, 'agent2'));
+    expect((await f.get(byId(id))).userData).toEqual([]);
+    await update(f, id, 'agent1');
+    expect((await f.get(byId(id))).userData).toEqual([{ key: 'k', type: 'str', value: 'v' }]);
+    // Without an agent (GMS, Nexus) ownership plays no part.
+    const { id: queued } = await f.create();
+    await update(f, queued);
+    await expectConflict(update(f, queued, 'agent1'));
+  });
+
+  it('a service pattern lists across services; a name keeps to its own', async () => {
+    const f = memoryFixture();
+    const mine = await accepted(f, 'agent1');
+    const other = await f.driver.create({ kind: 'create', service: 'other', context: f.context(), userData: [], extra: {} });
+    await f.driver.agent({ kind: 'agent', service: 'other', context: f.context(), ref: byId(other.id), agentId: 'agent1', operation: { op: 'accept' } });
+    const across = await f.driver.list({ kind: 'list', service: '*', context: f.context(), agentId: 'agent1' });
+    expect(across.map((i) => i.id).sort()).toEqual([mine, other.id].sort());
+    expect((await f.driver.list({ kind: 'list', service: 'oth*', context: f.context() })).map((i) => i.id)).toEqual([other.id]);
+    expect(await list(f, { agentId: 'agent1' })).toEqual([mine]);
+  });
+});

@@ -1,0 +1,44 @@
+import { GatewayError } from '../../core/errors';
+import { compilePattern, type NameMatcher } from '../../core/pattern';
+import { parseBasicAuth } from '../../http/basic-auth';
+import { createBasicVerifier, type Client } from '../../http/credentials';
+import type { WweInboundConfig } from './wwe.config';
+
+/** The Workspace agent a request acts as: the Basic-auth user, and the services it may see. */
+export interface Agent {
+  id: string;
+  /** Service patterns of the credential's scope (DESIGN §6), `*` for every service: what lists walk. */
+  scope: string[];
+  sees: NameMatcher;
+  /** The configured credential, for the gateway's own scope check; undefined in the sandbox. */
+  client?: Client;
+}
+
+export type AgentCheck = (authorization: string | undefined) => Agent;
+
+const EVERY_SERVICE = ['*'];
+const everyService: NameMatcher = compilePattern('*');
+
+/**
+ * The agent is the Basic-auth user (DESIGN §4 wwe). With `users` configured the password must match (the shared
+ * constant-time verifier); without, the sandbox takes any non-empty user name at its word. Either way a request
+ * with no usable credential is unauthorized (Workspace statusCode 20).
+ */
+export function createAgentCheck(users: WweInboundConfig['users']): AgentCheck {
+  if (users === undefined) {
+    return (authorization) => {
+      const creds = parseBasicAuth(authorization);
+      if (!creds || creds.user === '') throw notAuthenticated();
+      return { id: creds.user, scope: EVERY_SERVICE, sees: everyService };
+    };
+  }
+  const verify = createBasicVerifier('wwe', users);
+  return (authorization) => {
+    const client = verify(authorization);
+    const user = client === undefined ? undefined : users[client.label];
+    if (!client || !user) throw notAuthenticated();
+    return { id: client.label, scope: user.services, sees: client.allows, client };
+  };
+}
+
+const notAuthenticated = (): GatewayError => new GatewayError('unauthorized', 'User is not authenticated');
