@@ -90,6 +90,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       if (command.kind === 'list') {
         const listed = await dispatcher.list(command as CommandOf<'list'>);
         req.facts.backend = listed.backend;
+        // What a list shows can be worked on by id next (Workspace): indexed as a get's answer is.
+        for (const interaction of listed.result) {
+          const route = dispatcher.route(interaction.service);
+          if (!route.driver.locate) await index.remember(interaction.id, { service: interaction.service, backend: route.backend });
+        }
         return listed as Dispatched<K>;
       }
       const route = dispatcher.route(command.service);

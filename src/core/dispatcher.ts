@@ -20,6 +20,8 @@ export interface RouteSpec {
 }
 
 interface CompiledRoute extends Route {
+  /** The route's service pattern as configured. */
+  service: string;
   matches: NameMatcher;
 }
 
@@ -49,7 +51,7 @@ export class Dispatcher {
     this.routes = routes.map((r) => {
       const driver = drivers.get(r.backend);
       if (!driver) throw new Error(`route for "${r.service}" names unknown backend "${r.backend}"`);
-      return { matches: compilePattern(r.service), backend: r.backend, driver };
+      return { service: r.service, matches: compilePattern(r.service), backend: r.backend, driver };
     });
     this.services = Object.entries(services).map(([name, defaults]) => ({ matches: compilePattern(name), defaults }));
   }
@@ -81,28 +83,37 @@ export class Dispatcher {
   }
 
   /**
-   * A list whose service is a pattern (DESIGN §4 wwe, `GET /interactions`): every backend a route leads to that can
-   * list is asked, in route order, and keeps only the interactions of services that match the pattern and are
-   * routed to it; a backend that holds a service routed elsewhere does not show it. Any backend failing fails the
-   * list: a partial answer would look complete. A plain service name is routed as any command.
+   * A list whose service is a pattern (DESIGN §4 wwe, `GET /interactions`) asks, in route order, every route whose
+   * backend can list: a route naming one service that the pattern matches is asked for that service (a backend
+   * with no services of its own, such as Workspace, then lists under that name); a wildcard route is asked for the
+   * pattern. Each backend keeps only the interactions of services the pattern matches and that are routed to it, so
+   * a backend holding a service routed elsewhere does not show it. Any backend failing fails the list: a partial
+   * answer would look complete. A plain service name is routed as any command.
    */
   async list(command: ListCommand): Promise<Dispatched<'list'>> {
     if (!isPattern(command.service)) return this.dispatch(command);
     const matches = compilePattern(command.service);
-    const listing = [...new Map(this.routes.map((r) => [r.backend, r])).values()].filter((r) => r.driver.list);
-    if (listing.length === 0) throw new GatewayError('unsupported', 'No backend can list interactions');
-    const answers = await Promise.all(listing.map((r) => r.driver.list!(command)));
+    const asks = new Map<string, { backend: string; driver: Driver; service: string }>();
+    for (const r of this.routes) {
+      if (!r.driver.list) continue;
+      const service = isPattern(r.service) ? command.service : r.service;
+      if (!matches(service) && !isPattern(r.service)) continue;
+      asks.set(`${r.backend}\u0000${service}`, { backend: r.backend, driver: r.driver, service });
+    }
+    if (asks.size === 0) throw new GatewayError('unsupported', 'No backend can list interactions');
+    const plan = [...asks.values()];
+    const answers = await Promise.all(plan.map((a) => a.driver.list!({ ...command, service: a.service })));
     const seen = new Set<string>();
     const result: Interaction[] = [];
     answers.forEach((interactions, i) => {
-      const { backend } = listing[i]!;
+      const { backend } = plan[i]!;
       for (const interaction of interactions) {
         if (seen.has(interaction.id) || !matches(interaction.service) || this.backendOf(interaction.service) !== backend) continue;
         seen.add(interaction.id);
         result.push(interaction);
       }
     });
-    return { result, backend: listing.map((r) => r.backend).join(',') };
+    return { result, backend: [...new Set(plan.map((a) => a.backend))].join(',') };
   }
 
   private backendOf(service: string): string | undefined {

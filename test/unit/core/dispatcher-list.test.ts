@@ -55,3 +55,21 @@ describe('Dispatcher.list across services', () => {
     await expect(dispatcher.list(list('*'))).rejects.toMatchObject({ code: 'upstream_unavailable' });
   });
 });
+
+describe('Dispatcher.list and backends with no services of their own', () => {
+  it('a route naming one service asks its backend for that service, which labels what it lists with it', async () => {
+    const asked: ListCommand[] = [];
+    const desk: Driver = {
+      list: async (command) => (asked.push(command), [held('w1', command.service)]),
+      health: async () => ({ ok: true }),
+      close: async () => undefined,
+    };
+    const sim = listingDriver([held('s1', 'support')]);
+    const dispatcher = new Dispatcher([{ service: 'desk', backend: 'wwe' }, { service: '*', backend: 'sim' }], new Map<string, Driver>([['wwe', desk], ['sim', sim]]));
+    const { result } = await dispatcher.list(list('*'));
+    expect(result).toEqual([held('w1', 'desk'), held('s1', 'support')]);
+    expect(asked.map((c) => c.service)).toEqual(['desk']);
+    expect((await dispatcher.list(list('sup*'))).result).toEqual([held('s1', 'support')]);
+    expect(asked).toHaveLength(1);
+  });
+});
