@@ -10,6 +10,8 @@ import { oracleDriverConfigSchema } from './oracle/oracle.config';
 import { oracleDriver } from './oracle/oracle.driver';
 import { vspDriverConfigSchema } from './vsp/vsp.config';
 import { vspDriver } from './vsp/vsp.driver';
+import { wweDriverConfigSchema } from './wwe/wwe.config';
+import { wweDriver } from './wwe/wwe.driver';
 
 /**
  * Every backend driver, keyed by the `driver:` value of its config. The config schema is the union of the
@@ -21,6 +23,7 @@ export const backendConfigSchema = z.discriminatedUnion('driver', [
   gmsDriverConfigSchema,
   oracleDriverConfigSchema,
   vspDriverConfigSchema,
+  wweDriverConfigSchema,
 ]);
 export type BackendConfig = z.output<typeof backendConfigSchema>;
 
@@ -32,6 +35,7 @@ export const driverRegistry: Registry = {
   gms: gmsDriver,
   oracle: oracleDriver,
   vsp: vspDriver,
+  wwe: wweDriver,
 };
 
 /** Deps carry every driver kind's extras (e.g. the upstream observer); a driver reads the ones it needs. */
