@@ -1,4 +1,6 @@
+import type { CreateCommand } from '../../src/core/command';
 import type { Driver } from '../../src/core/driver';
+import type { Created } from '../../src/core/interaction';
 import { startGateway } from '../support/gateway';
 import { Harness } from './contract-harness';
 import { createCases } from './create-cases';
@@ -17,6 +19,8 @@ export const CREATE_CASE_NAMES = Object.keys(createCases) as CaseName[];
 
 export interface ContractEnv {
   driver: Driver;
+  /** For a driver with no create: makes an interaction on its upstream for the cases to work on. */
+  seed?: (command: CreateCommand) => Promise<Created>;
   teardown(): Promise<void>;
 }
 
@@ -52,7 +56,7 @@ export function runDriverContract(name: string, setup: () => Promise<ContractEnv
 
     beforeAll(async () => {
       env = await setup();
-      harness = new Harness(env.driver, name);
+      harness = new Harness(env.driver, name, env.seed);
     });
 
     afterAll(async () => {
