@@ -23,12 +23,20 @@ export interface WweInteraction {
 }
 
 export function renderInteraction(i: Interaction): WweInteraction {
-  const out: WweInteraction = { id: i.id, mediaType: i.mediaType, type: i.type, subtype: i.subtype, state: i.state, receivedAt: i.receivedAt, userData: userDataToObject(i.userData) };
-  if (i.externalId !== undefined) out.externalId = i.externalId;
-  if (i.queue !== undefined) out.queue = i.queue;
-  if (i.workbin !== undefined) out.workbin = i.workbin;
-  if (i.agentId !== undefined) out.ownerId = i.agentId;
-  return out;
+  // In the order DESIGN §4 lists the fields; undefined ones are dropped by JSON.stringify.
+  return {
+    id: i.id,
+    externalId: i.externalId,
+    mediaType: i.mediaType,
+    type: i.type,
+    subtype: i.subtype,
+    state: i.state,
+    queue: i.queue,
+    workbin: i.workbin,
+    ownerId: i.agentId,
+    receivedAt: i.receivedAt,
+    userData: userDataToObject(i.userData),
+  };
 }
 
 /**
