@@ -62,8 +62,8 @@ const failure = (statusCode: number, statusMessage: string, status = 200, header
 
 /**
  * GatewayError → Workspace failure. A caller never learns that an interaction exists outside its scope: forbidden
- * is "not found" (6) too. Idempotency outcomes ("in progress", "different payload") will arrive as
- * details.reason of their error codes and are mapped here, where Workspace's own values are chosen.
+ * is "not found" (6) too. Idempotency outcomes: a key reused with another payload is an input validation error
+ * (10); a retry while the first is still running is 4, Workspace's nearest to "try again".
  */
 export function renderWweError(err: GatewayError): OutboundResponse {
   switch (err.code) {
@@ -87,6 +87,8 @@ export function renderWweError(err: GatewayError): OutboundResponse {
     case 'forbidden':
       return failure(WWE_STATUS.notFound, 'The requested resource could not be found');
     case 'conflict':
+      if (err.details.reason === 'in_progress') return failure(WWE_STATUS.internalError, err.message);
+      return failure(WWE_STATUS.invalidForState, err.message);
     case 'unsupported':
       return failure(WWE_STATUS.invalidForState, err.message);
     case 'already_exists':

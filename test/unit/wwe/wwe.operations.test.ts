@@ -54,6 +54,8 @@ describe('Workspace rendering', () => {
     [new GatewayError('not_found', 'x', { subject: 'service', ref: 's' }), 200, 6],
     [new GatewayError('forbidden', 'x'), 200, 6],
     [new GatewayError('conflict', 'x'), 200, 2],
+    [new GatewayError('conflict', 'x', { reason: 'in_progress' }), 200, 4],
+    [new GatewayError('invalid_request', 'x', { reason: 'idempotency_key_reused' }), 200, 10],
     [new GatewayError('unsupported', 'x'), 200, 2],
     [new GatewayError('already_exists', 'x'), 200, 18],
     [new GatewayError('invalid_request', 'x'), 200, 10],
