@@ -222,6 +222,18 @@ describe('Workspace v2 over HTTP (memory backend, sandbox agents)', () => {
     expect((await agent1.all()).json.uris).toEqual(expect.arrayContaining([`${gw.url}/api/v2/interactions/${viaGms}`]));
   });
 
+  it('an operation retried with its Idempotency-Key is run once and answered again; the key with another body is 10', async () => {
+    const id = await gmsCreate('support');
+    const key = { 'idempotency-key': `accept-${id}` };
+    expect((await agent1.operate(id, SPEC.accept, key)).json).toEqual(ok);
+    expect((await agent1.operate(id, SPEC.accept, key)).json).toEqual(ok);
+    expect((await agent1.operate(id, SPEC.accept)).json).toEqual(failed(2));
+    expect((await agent1.operate(id, SPEC.complete, key)).json).toEqual(failed(10));
+    expect(await interaction(id)).toMatchObject({ state: 'handling', ownerId: 'agent1' });
+    // Keys are per agent: another agent's request with the same key is its own, and refused on its own merits.
+    expect((await agent2.operate(id, SPEC.accept, key)).json).toEqual(failed(2));
+  });
+
   it('created through Nexus, worked through Workspace, read back through GMS and Nexus', async () => {
     const id = await nexusCreate('orders', { externalId: 'cross-1', userData: { OrderNumber: 'A1' } });
     expect((await agent1.operate(id, SPEC.accept)).json).toEqual(ok);

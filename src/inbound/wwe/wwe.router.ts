@@ -2,6 +2,7 @@ import type { CommandContext, CommandKind } from '../../core/command';
 import { GatewayError, invalid } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { authenticated } from '../../http/credentials';
+import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { isJsonContentType, parseJson } from '../../http/json';
 import type { InboundDefinition, InboundDeps, InboundRequest, InboundRouter, OutboundResponse } from '../../http/wire';
 import { createAgentCheck, type Agent } from './wwe.auth';
@@ -37,6 +38,8 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
     if (agent.client) authenticated(req, agent.client);
     else req.facts.client = agent.id;
     const context: CommandContext = { requestId: req.requestId, dialect: WWE_DIALECT, client: agent.id, receivedAt: req.receivedAt, deadline: req.deadline };
+    const idempotencyKey = idempotencyKeyOf(req);
+    if (idempotencyKey !== undefined) context.idempotencyKey = idempotencyKey;
     return { agent, context };
   };
 
