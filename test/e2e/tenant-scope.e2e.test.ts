@@ -122,15 +122,16 @@ describe('start-up warnings about open dialects', () => {
   it('names, in one line each, an open dialect served beside one that requires credentials', async () => {
     expect(await warnings({ inbound: { nexus: { apiKeys: { k: { services: ['a'] } } }, oracle: { enabled: false }, vsp: { enabled: false } } })).toEqual([
       'inbound.gms is open (no basicAuth: any caller is accepted), while inbound.nexus requires credentials: it reaches the same services',
+      'inbound.wwe is open (no users: any user name is accepted), while inbound.nexus requires credentials: it reaches the same services',
     ]);
-    expect(await warnings({ inbound: { gms: { basicAuth: { users: { u: 'p' } } }, oracle: { bearerTokens: ['t'] }, vsp: { appAccessKeys: ['v'] } } })).toEqual([
-      'inbound.nexus is open (no apiKeys: any non-empty x-api-key is accepted), while inbound.gms, inbound.oracle, inbound.vsp require credentials: it reaches the same services',
+    expect(await warnings({ inbound: { gms: { basicAuth: { users: { u: 'p' } } }, oracle: { bearerTokens: ['t'] }, vsp: { appAccessKeys: ['v'] }, wwe: { users: { agent: 'p' } } } })).toEqual([
+      'inbound.nexus is open (no apiKeys: any non-empty x-api-key is accepted), while inbound.gms, inbound.wwe, inbound.oracle, inbound.vsp require credentials: it reaches the same services',
     ]);
   });
 
   it('says nothing of a disabled dialect, nor when every served dialect requires credentials', async () => {
-    expect(await warnings({ inbound: { gms: { enabled: false }, oracle: { enabled: false }, vsp: { enabled: false }, nexus: { apiKeys: { k: {} } } } })).toEqual([]);
-    expect(await warnings({ ...config, inbound: { ...config.inbound, oracle: { basicAuth: { users: { crm: 'p' } } }, vsp: { appAccessKeys: ['v'] } } })).toEqual([]);
+    expect(await warnings({ inbound: { gms: { enabled: false }, oracle: { enabled: false }, vsp: { enabled: false }, wwe: { enabled: false }, nexus: { apiKeys: { k: {} } } } })).toEqual([]);
+    expect(await warnings({ ...config, inbound: { ...config.inbound, oracle: { basicAuth: { users: { crm: 'p' } } }, vsp: { appAccessKeys: ['v'] }, wwe: { users: { agent: 'p' } } } })).toEqual([]);
   });
 
   it('in the open sandbox, warns only of the dialects that accept any key or always require one upstream', async () => {
