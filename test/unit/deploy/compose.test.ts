@@ -39,6 +39,7 @@ describe('docker-compose.yml and the shipped configs', () => {
       UPSTREAM_BASE_URL: 'https://nexus.example/nexus/v3',
       GMS_BASE_URL: 'http://gms.example:8080/genesys/2/openmedia',
       ORACLE_BASE_URL: 'https://tenant.example/crmRestApi/resources/11.13.18.05',
+      WWE_BASE_URL: 'https://wwe.example/api/v2',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
     };
     for (const name of Object.keys(env)) if (urls[name] !== undefined) env[name] = urls[name]!;
