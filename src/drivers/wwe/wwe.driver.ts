@@ -125,5 +125,6 @@ class WweDriver implements Driver {
 export const wweDriver: DriverDefinition<WweDriverConfig, HttpDriverDeps> = {
   name: 'wwe',
   configSchema: wweDriverConfigSchema,
+  basePath: '/api/v2',
   create: (deps, config) => new WweDriver(deps, config),
 };

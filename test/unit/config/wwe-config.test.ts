@@ -24,3 +24,17 @@ describe('inbound.wwe config', () => {
     expect(problemsOf({ inbound: { wwe: { service: 'desk' } } })).toEqual([]);
   });
 });
+
+describe('backends with driver: wwe', () => {
+  const desk = (baseUrl: string) => ({ backends: { desk: { driver: 'wwe', baseUrl, basicAuth: { username: 'a', password: 'p' } } } });
+
+  it('a baseUrl is the origin plus /api/v2 (DESIGN §5); no path, or a path past it, is refused', () => {
+    expect(problemsOf(desk('https://wwe.example/api/v2'))).toEqual([]);
+    expect(problemsOf(desk('https://wwe.example'))).toEqual([expect.stringContaining('backends.desk.baseUrl')]);
+    expect(problemsOf(desk('https://wwe.example/api/v2/me/interactions'))).toEqual([expect.stringContaining('backends.desk.baseUrl')]);
+  });
+
+  it('needs the agent it acts as', () => {
+    expect(problemsOf({ backends: { desk: { driver: 'wwe', baseUrl: 'https://wwe.example/api/v2' } } })).toEqual([expect.stringContaining('backends.desk.basicAuth')]);
+  });
+});
