@@ -8,7 +8,7 @@ export interface BaseUrlFinding {
 
 /**
  * DESIGN §5 driver conventions: a baseUrl is the upstream's origin plus the API's base path (nexus `…/nexus/v3`,
- * gms `…/genesys/2/openmedia`), and each driver definition names its own `basePath`. No path at all, or the base
+ * gms `…/genesys/2/openmedia`, wwe `…/api/v2`, oracle `…/crmRestApi/resources/11.13.18.05`, vsp `…/api`), and each driver definition names its own `basePath`. No path at all, or the base
  * path with more after it (`…/nexus/v3/openmedia`: the driver adds `/openmedia` itself), can never be right: an
  * error. Another path may be a proxy that rewrites it: a warning.
  */

@@ -11,6 +11,11 @@ import { memoryLogger } from '../support/log-capture';
 
 const GMS = '/genesys/2/openmedia';
 const NEXUS = '/nexus/v3/openmedia';
+/** What each driver requires beside its baseUrl. */
+const DRIVER_NEEDS: Record<string, Record<string, string>> = {
+  nexus: { apiKey: 'k' },
+  vsp: { appAccessKey: 'k', accountId: '6925ebd4-125d-4338-a736-99f4b5bcb3d7', contactId: '3d6ab237-6e5e-4e4a-b76a-4ebe7d89b9e0' },
+};
 
 describe('a backend baseUrl that cannot be the API’s', () => {
   it.each([
@@ -18,8 +23,12 @@ describe('a backend baseUrl that cannot be the API’s', () => {
     ['nexus', 'https://nexus.example/nexus/v3/openmedia', 'goes past the API'],
     ['gms', 'http://gms.example:8080/', 'has no path'],
     ['gms', 'http://gms.example:8080/genesys/2/openmedia/customer-support', 'goes past the API'],
+    ['oracle', 'https://tenant.example', 'has no path'],
+    ['oracle', 'https://tenant.example/crmRestApi/resources/11.13.18.05/interactions', 'goes past the API'],
+    ['vsp', 'https://vsp.example/', 'has no path'],
+    ['vsp', 'https://vsp.example/api/vspinteraction/create', 'goes past the API'],
   ])('%s baseUrl %s is a config error naming it', async (driver, baseUrl, why) => {
-    const backend = driver === 'nexus' ? { driver, baseUrl, apiKey: 'k' } : { driver, baseUrl };
+    const backend = { driver, baseUrl, ...DRIVER_NEEDS[driver] };
     await expect(startGateway({ backends: { up: backend } })).rejects.toThrow(new RegExp(`backends\\.up\\.baseUrl: ${why}`));
   });
 
@@ -30,6 +39,17 @@ describe('a backend baseUrl that cannot be the API’s', () => {
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContainEqual(
       expect.stringMatching(/^backends\.up\.baseUrl: path "\/legacy-gms" does not end in \/genesys\/2\/openmedia/),
     );
+  });
+
+  it.each([
+    ['oracle', 'https://crm.example/proxy/oracle', '/crmRestApi/resources/11.13.18.05'],
+    ['vsp', 'https://vsp.example/partner', '/api'],
+  ])('a %s baseUrl at another path starts with a warning naming its base path', async (driver, baseUrl, basePath) => {
+    const logger = memoryLogger();
+    const gw = await startGateway({ backends: { up: { driver, baseUrl, ...DRIVER_NEEDS[driver] } } }, { logger });
+    await gw.close();
+    const warnings = logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toContainEqual(`backends.up.baseUrl: path "${new URL(baseUrl).pathname}" does not end in ${basePath}; unless a proxy rewrites it, every call misses the API (a ${driver} baseUrl is the upstream's origin plus ${basePath}, e.g. https://${driver}.example${basePath})`);
   });
 });
 

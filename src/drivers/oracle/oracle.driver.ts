@@ -161,5 +161,6 @@ function refusedCall(command: Command): RefusedCall {
 export const oracleDriver: DriverDefinition<OracleDriverConfig, HttpDriverDeps> = {
   name: 'oracle',
   configSchema: oracleDriverConfigSchema,
+  basePath: '/crmRestApi/resources/11.13.18.05',
   create: (deps, config) => new OracleDriver(deps, config),
 };

@@ -106,5 +106,6 @@ class VspDriver implements Driver {
 export const vspDriver: DriverDefinition<VspDriverConfig, HttpDriverDeps> = {
   name: 'vsp',
   configSchema: vspDriverConfigSchema,
+  basePath: '/api',
   create: (deps, config) => new VspDriver(deps, config),
 };
