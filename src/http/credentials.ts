@@ -33,6 +33,12 @@ export const bearerTokensSchema = z.array(
 );
 export type BearerTokens = z.infer<typeof bearerTokensSchema>;
 
+/** Access keys carried in a body (VSP AppAccessKey): `"<key>"` (every service) or `{ key, services, rateLimit }`. */
+export const accessKeysSchema = z.array(
+  z.preprocess((v) => (typeof v === 'string' ? { key: v } : v), z.object({ key: z.string().min(1), ...scopeFields }).strict()),
+);
+export type AccessKeys = z.infer<typeof accessKeysSchema>;
+
 /** An authenticated client: a label safe to log, what it may reach, and its own rate limit if it has one. */
 export interface Client {
   /** The user name or `key#<n>`: never the secret. */

@@ -364,10 +364,23 @@ describe('vsp failures beyond the request', () => {
 
 describe('vsp with scoped AppAccessKeys', () => {
   let gw: TestGateway;
+  const logs = winstonLines();
   beforeAll(async () => {
-    gw = await startGateway({
-      inbound: { vsp: { service: 'partner-eu', appAccessKeys: [{ key: 'eu-key', services: ['partner-*'] }, { key: 'us-key', services: ['us-*'] }] } },
-    });
+    gw = await startGateway(
+      {
+        inbound: {
+          vsp: {
+            service: 'partner-eu',
+            appAccessKeys: [
+              { key: 'eu-key', services: ['partner-*'] },
+              { key: 'us-key', services: ['us-*'] },
+              { key: 'slow-eu-key-93d1', services: ['partner-eu'], rateLimit: { rate: 0.001, burst: 2 } },
+            ],
+          },
+        },
+      },
+      { logger: logs.logger },
+    );
   });
   afterAll(() => gw.close());
 
@@ -378,6 +391,20 @@ describe('vsp with scoped AppAccessKeys', () => {
     const xml = await postVsp(gw, createXml(createFields('us-key', 'scope-2') as Record<string, string>), XML_TYPE);
     expect([xml.status, xmlErrorMessage(xml.text)]).toEqual([403, 'This AppAccessKey is not allowed for service partner-eu.']);
     expect((await postVsp(gw, JSON.stringify(createFields('eu-key ', 'scope-3')), JSON_TYPE)).status).toBe(401);
+  });
+
+  it('a key is a credential like every other: its own rate limit (429 in VSP form), its own bucket, its label in the log, never the key', async () => {
+    for (const n of [1, 2]) expect((await postVsp(gw, JSON.stringify(createFields('slow-eu-key-93d1', `slow-${n}`)), JSON_TYPE)).status).toBe(200);
+    const limited = await postVsp(gw, JSON.stringify(createFields('slow-eu-key-93d1', 'slow-3')), JSON_TYPE);
+    expect([limited.status, limited.json]).toEqual([429, { Message: 'Too many requests' }]);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const limitedXml = await postVsp(gw, createXml(createFields('slow-eu-key-93d1', 'slow-4') as Record<string, string>), XML_TYPE);
+    expect([limitedXml.status, xmlErrorMessage(limitedXml.text)]).toEqual([429, 'Too many requests']);
+    // Another key of the same caller address keeps being served.
+    expect((await postVsp(gw, JSON.stringify(createFields('eu-key', 'scope-4')), JSON_TYPE)).status).toBe(200);
+    const requestLines = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.dialect === 'vsp');
+    expect(requestLines.filter((l) => l.client === 'vsp-key#2').map((l) => l.status)).toEqual([200, 200, 429, 429]);
+    expect(logs.lines.join('\n')).not.toMatch(/slow-eu-key-93d1|eu-key"|us-key/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolValue } from '../../config/coerce';
+import { accessKeysSchema } from '../../http/credentials';
 
 /**
  * `inbound.vsp` (DESIGN §6): the service VSP creates land in, the accepted AppAccessKeys (none: any non-empty key,
@@ -10,10 +11,8 @@ export const vspInboundConfigSchema = z
   .object({
     enabled: boolValue().default(true),
     service: z.string().min(1).default('vsp'),
-    /** Each key alone (any service), or with the service patterns it may create in (DESIGN §6 scoped credentials). */
-    appAccessKeys: z
-      .array(z.union([z.string().min(1), z.object({ key: z.string().min(1), services: z.array(z.string().min(1)).min(1) }).strict()]))
-      .default([]),
+    /** Each key alone (any service), or with the service patterns it may create in and its own rate limit (DESIGN §6). */
+    appAccessKeys: accessKeysSchema.default([]),
     publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();

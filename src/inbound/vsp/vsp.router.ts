@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../core/command';
+import { authenticated } from '../../http/credentials';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
 import type { InboundDefinition } from '../../http/wire';
 import { createAppAccessKeyCheck } from './vsp.auth';
@@ -37,8 +38,9 @@ export const vspInbound: InboundDefinition<VspInboundConfig> = {
             const bound = bindCreateBody(req.body, req.headers['content-type'], deps.limits.maxFields);
             // The key first: a caller without a good one learns nothing about the rest of its request.
             const appAccessKey = requiredText(bound, 'AppAccessKey');
-            const client = checkKey(appAccessKey, service);
-            req.facts.client = client;
+            const checked = checkKey(appAccessKey, service);
+            // A configured key's scope and rate limit then apply to the command, as every credential's do.
+            const client = typeof checked === 'string' ? (req.facts.client = checked) : authenticated(req, checked);
             const request = parseCreateFields(bound, appAccessKey);
             const baseUrl = gatewayBaseUrl(config.publicBaseUrl, req.headers.host);
             const context: CommandContext = {
