@@ -3,7 +3,10 @@
 // at the start and at the end, so a leak or a slowdown shows. Not part of CI. Settings from the environment:
 //   SOAK_SECONDS (600)  SOAK_CONCURRENCY (16)  SOAK_WINDOW (s, 60: the start and end windows compared)
 // The gateway runs from dist/ (npm run build first) on its embedded contact center, with every bound of
-// server/backends on: rate limits off, but bodies, user-data bytes and the byte budget in force.
+// server/backends on: rate limits off, but bodies, user-data bytes and the byte budget in force. All traffic comes
+// from 127.0.0.1, so the failed-authentication bucket of that address is made wide enough for the wrong-key
+// requests (each still answered 401) never to lock out the good ones; a good request answered "too many" fails
+// the soak.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -39,7 +42,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omgw-soak-'));
   const config = path.join(dir, 'gateway.json');
   fs.writeFileSync(config, JSON.stringify({
-    server: { port, host: '127.0.0.1' },
+    server: { port, host: '127.0.0.1', authFailureLimit: { rate: 100000, burst: 100000 } },
     inbound: { nexus: { apiKeys: { 'soak-key-0001': { services: ['*'] } } } },
     backends: { sim: { driver: 'memory', maxBytes: '64mb' } },
     logging: { level: 'warn', sensitiveKeys: ['CardNumber'] },
@@ -60,7 +63,8 @@ async function main() {
   const started = Date.now();
   const until = started + SECONDS * 1000;
   const windows = { start: [], end: [] };
-  const counts = { ok: 0, refused: 0, errors: 0 };
+  const counts = { ok: 0, refused: 0, limited: 0, errors: 0 };
+  let firstFailure;
   const rss = [];
   const timed = async (url, init) => {
     const t0 = process.hrtime.bigint();
@@ -73,34 +77,57 @@ async function main() {
     return { status: res.status, body };
   };
 
+  // A good request must be served: GMS HTTP 200 statusCode 0, Nexus 200 status.code 0. Rate-limited (Nexus 429,
+  // GMS statusCode 1 from the embedded backend) is counted apart, and ends the round like any other failure.
+  const served = (r) => {
+    const body = JSON.parse(r.body);
+    const code = body.statusCode ?? body.status?.code;
+    if (r.status === 200 && code === 0) {
+      counts.ok += 1;
+      return body;
+    }
+    const limited = r.status === 429 || (r.status === 200 && body.statusCode === 1);
+    throw Object.assign(new Error(`good request answered ${r.status} ${r.body.slice(0, 200)}`), { limited });
+  };
+  // Each bad request has its own refusal; anything else (a 429 included) is an error.
+  const refusedAs = (r, status) => {
+    if (r.status === status) return void (counts.refused += 1);
+    counts.errors += 1;
+    firstFailure ??= `bad request answered ${r.status} instead of ${status}: ${r.body.slice(0, 200)}`;
+  };
+
   // One worker: a whole GMS or Nexus life cycle, and now and then a bad request (each refused, none stored).
   const worker = async (w) => {
     for (let n = 0; Date.now() < until; n++) {
       try {
         const ext = `soak-${w}-${n}`;
         if (n % 2 === 0) {
-          const c = JSON.parse((await timed('/genesys/2/openmedia/soak', { headers: FORM, body: `externalId=${ext}&userData%5BOrder%5D=${n}&userData%5BCardNumber%5D=4111111111111111` })).body);
-          await timed(`/genesys/2/openmedia/soak/${c.interactionId}/get`, { headers: FORM, body: '' });
-          await timed(`/genesys/2/openmedia/soak/${ext}/update`, { headers: FORM, body: `searchByExternalId=true&change%5BStep%5D=${n}` });
-          await timed(`/genesys/2/openmedia/soak/${c.interactionId}/stop`, { headers: FORM, body: 'reasonSystemName=done' });
+          const c = served(await timed('/genesys/2/openmedia/soak', { headers: FORM, body: `externalId=${ext}&userData%5BOrder%5D=${n}&userData%5BCardNumber%5D=4111111111111111` }));
+          served(await timed(`/genesys/2/openmedia/soak/${c.interactionId}/get`, { headers: FORM, body: '' }));
+          served(await timed(`/genesys/2/openmedia/soak/${ext}/update`, { headers: FORM, body: `searchByExternalId=true&change%5BStep%5D=${n}` }));
+          served(await timed(`/genesys/2/openmedia/soak/${c.interactionId}/stop`, { headers: FORM, body: 'reasonSystemName=done' }));
         } else {
-          const c = JSON.parse((await timed('/nexus/v3/openmedia/soak/interactions', { headers: NEXUS, body: JSON.stringify({ externalId: ext, userData: { Order: n, Note: 'x'.repeat(n % 512) } }) })).body);
-          await timed(`/nexus/v3/openmedia/soak/interactions/${c.data.id}`, { method: 'GET', headers: NEXUS });
-          await timed(`/nexus/v3/openmedia/soak/interactions/ext_${ext}/update`, { headers: NEXUS, body: '{"changedProperties":{"Step":"2"}}' });
-          await timed(`/nexus/v3/openmedia/soak/interactions/${c.data.id}/stop`, { headers: NEXUS, body: '{}' });
+          const c = served(await timed('/nexus/v3/openmedia/soak/interactions', { headers: NEXUS, body: JSON.stringify({ externalId: ext, userData: { Order: n, Note: 'x'.repeat(n % 512) } }) }));
+          served(await timed(`/nexus/v3/openmedia/soak/interactions/${c.data.id}`, { method: 'GET', headers: NEXUS }));
+          served(await timed(`/nexus/v3/openmedia/soak/interactions/ext_${ext}/update`, { headers: NEXUS, body: '{"changedProperties":{"Step":"2"}}' }));
+          served(await timed(`/nexus/v3/openmedia/soak/interactions/${c.data.id}/stop`, { headers: NEXUS, body: '{}' }));
         }
-        counts.ok += 4;
         if (n % 10 === 0) {
-          const bad = [
+          const [percent, wrongKey, utf8, big] = await Promise.all([
             timed('/genesys/2/openmedia/soak', { headers: FORM, body: 'userData%5BCardNumber%5D=4111%ZZ' }),
             timed('/nexus/v3/openmedia/soak/interactions', { headers: { ...NEXUS, 'x-api-key': `wrong-${n}` }, body: '{}' }),
             timed('/nexus/v3/openmedia/soak/interactions', { headers: NEXUS, body: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]) }),
             timed('/nexus/v3/openmedia/soak/interactions', { headers: NEXUS, body: JSON.stringify({ userData: { Blob: 'b'.repeat(70 * 1024) } }) }),
-          ];
-          for (const r of await Promise.all(bad)) r.status >= 400 || r.body.includes('"statusCode":2') ? (counts.refused += 1) : (counts.errors += 1);
+          ]);
+          refusedAs(percent, 400);
+          refusedAs(wrongKey, 401);
+          refusedAs(utf8, 400);
+          refusedAs(big, 413);
         }
-      } catch {
-        counts.errors += 1;
+      } catch (err) {
+        if (err.limited) counts.limited += 1;
+        else counts.errors += 1;
+        firstFailure ??= err.message;
       }
     }
   };
@@ -116,10 +143,12 @@ async function main() {
   const firstMinute = rss.filter((s) => s.at <= WINDOW_MS);
   const lastMinute = rss.filter((s) => s.at >= SECONDS * 1000 - WINDOW_MS);
   const maxOf = (xs) => Math.max(...xs.map((s) => s.mib));
-  console.log(`soak: ${SECONDS} s, ${CONCURRENCY} workers; ${counts.ok} requests served, ${counts.refused} bad requests refused, ${counts.errors} errors`);
+  console.log(`soak: ${SECONDS} s, ${CONCURRENCY} workers; ${counts.ok} requests served, ${counts.refused} bad requests refused, ${counts.limited} good requests rate-limited, ${counts.errors} errors`);
   console.log(`RSS MiB   start window max ${maxOf(firstMinute).toFixed(1)}   end window max ${maxOf(lastMinute).toFixed(1)}   peak ${maxOf(rss).toFixed(1)}`);
   console.log(`p99 ms    start window ${p99(windows.start).toFixed(2)}   end window ${p99(windows.end).toFixed(2)}`);
-  if (counts.errors > 0) process.exitCode = 1;
+  if (firstFailure !== undefined) console.error(`first failure: ${firstFailure}`);
+  if (counts.limited > 0) console.error(`SOAK FAILED: ${counts.limited} good requests were answered "too many requests" (429 / GMS statusCode 1)`);
+  if (counts.errors > 0 || counts.limited > 0) process.exitCode = 1;
 }
 
 main().catch((err) => {
