@@ -65,6 +65,8 @@ export interface Endpoint {
 export interface InboundRouter {
   dialect: string;
   basePath: string;
+  /** Literal path segments match in any case (ASP.NET routing); parameters keep the case they came in. */
+  caseInsensitivePath?: true;
   endpoints: Endpoint[];
   renderError(err: GatewayError, req: InboundRequest): OutboundResponse;
 }

@@ -84,6 +84,17 @@ describe('vsp over HTTP (memory backend)', () => {
       expect(xml.headers['content-type']).toBe('text/xml; charset=utf-8');
     });
 
+    it('the route matches in any case, as ASP.NET routing does; other dialects keep their exact paths', async () => {
+      for (const [n, path] of ['/api/VspInteraction/Create', '/API/VSPINTERACTION/CREATE', '/Api/vspinteraction/create'].entries()) {
+        const res = await call(gw, path, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(createFields(KEY, `case-path-${n}`)) });
+        expect([path, res.status]).toEqual([path, 200]);
+        expect((await gmsGet(`case-path-${n}`)).json.interactionProperties.interactionId).toBe(res.json.InteractionId);
+      }
+      expect((await call(gw, '/api/VspInteraction/Create', { headers: { accept: 'text/xml' } })).status).toBe(405);
+      expect((await call(gw, '/api/VspInteraction/Created', { method: 'POST', headers: JSON_TYPE, body: '{}' })).status).toBe(404);
+      expect((await call(gw, '/Nexus/v3/openmedia/vsp/interactions/ext_case-path-0', { headers: { 'x-api-key': 'k' } })).status).toBe(404);
+    });
+
     it('JSON names bind case-insensitively; unknown members are ignored; the GUIDs are kept in D form', async () => {
       const body = { appaccesskey: KEY, INTERACTIONIDENTITY: 'ci-1', interactionName: 'Case', accountid: `{${GUIDS.AccountId.toUpperCase()}}`, ContactID: GUIDS.ContactId.replace(/-/g, ''), tenantKey: null, Extra: 1 };
       const res = await postVsp(gw, JSON.stringify(body), JSON_TYPE);

@@ -27,6 +27,8 @@ export const vspInbound: InboundDefinition<VspInboundConfig> = {
     return {
       dialect: VSP_DIALECT,
       basePath: VSP_BASE_PATH,
+      // ASP.NET routing ignores case: `/api/VspInteraction/Create` reaches the real service, so it reaches this one.
+      caseInsensitivePath: true,
       endpoints: [
         {
           method: 'POST',
