@@ -160,7 +160,8 @@ describe('wwe driver against a recording Workspace upstream', () => {
       [10, 'invalid_request'],
       [18, 'already_exists'],
       [1, 'upstream_rejected'],
-      [3, 'upstream_rejected'],
+      [3, 'unsupported'],
+      [5, 'upstream_rejected'],
       [20, 'upstream_rejected'],
     ] as const)('statusCode %i in HTTP 200 → %s, never a success', async (statusCode, code) => {
       upstream.answer(refusal(statusCode));
@@ -312,7 +313,7 @@ describe('chain: GMS client → front gateway (wwe driver) → back gateway (Wor
     const mine = (await frontAgent.mine('?fields=*')).json.interactions.map((i: any) => i.id);
     expect(mine).toContain(id);
     // Another agent on the front cannot act through the back's single agent.
-    expect((await workspaceAs(() => front.url, 'intruder').operate(id, { operationName: 'Complete' })).json).toMatchObject({ statusCode: 2 });
+    expect((await workspaceAs(() => front.url, 'intruder').operate(id, { operationName: 'Complete' })).json).toMatchObject({ statusCode: 3 });
     expect((await deskAgent.get(id)).json.interaction.state).toBe('handling');
   });
 });

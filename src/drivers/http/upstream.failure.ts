@@ -74,6 +74,12 @@ export function networkFailure(err: unknown, backend: string, { abortedByTimer, 
  * write was not applied (RFC 9110 §15.6.4); after a 500, 502 or 504 it may have been.
  */
 export function statusFailure(status: number, retryAfter: string | string[] | undefined, backend: string, nowMs: number): UpstreamFailure {
+  if (status === 501) {
+    // "Not Implemented" (RFC 9110 §15.6.2): the upstream does not do this at all, so nothing was applied, a retry
+    // would meet the same answer, and the upstream is healthy. Every dialect has its own "unsupported" for it.
+    const error = new GatewayError('unsupported', `Backend ${backend} does not support this operation`, { upstreamStatus: status, applied: 'no' });
+    return { error, retry: 'none', breaker: 'success' };
+  }
   const details: GatewayError['details'] = { upstreamStatus: status, applied: status === 503 ? 'no' : 'unknown' };
   const seconds = parseRetryAfter(retryAfter, nowMs);
   if (seconds !== undefined) details.retryAfterSeconds = seconds;

@@ -36,7 +36,9 @@ function legacyCode(value: unknown): number | undefined {
  * Workspace return values → canonical errors. Its 1 is "a required parameter is missing", not GMS's "try again":
  * the driver sends every parameter an operation needs, so a 1 is the two sides disagreeing (upstream_rejected).
  * 10 judges a value, which came from the caller. 4 is Workspace or a server behind it failing: worth a retry where
- * repeating is safe, and counted by the breaker.
+ * repeating is safe, and counted by the breaker. 3 ("the operation is forbidden") is what a Workspace answers for
+ * an operation it does not do there, as the gateway's own Workspace dialect does: unsupported, so a GMS or Nexus
+ * caller gets its own "unsupported" (251, 501). 5 is the gateway's agent lacking a permission: refused.
  */
 export function failureOf(code: number, status: number, ref: InteractionRef | undefined): GatewayError {
   const details: ErrorDetails = { upstreamStatus: status, upstreamCode: code };
@@ -46,6 +48,8 @@ export function failureOf(code: number, status: number, ref: InteractionRef | un
     case 2:
     case 19:
       return new GatewayError('conflict', `${named} is not in a state that allows this operation`, { ...details, ...subject });
+    case 3:
+      return new GatewayError('unsupported', 'Workspace does not allow this operation', details);
     case 4:
       return new GatewayError('upstream_unavailable', 'Workspace reported an internal error, try again', details);
     case 6:
@@ -55,7 +59,7 @@ export function failureOf(code: number, status: number, ref: InteractionRef | un
     case 18:
       return new GatewayError('already_exists', `${named} already exists`, { ...details, ...subject });
     default:
-      // 1 (parameter missing), 3 and 5 (forbidden to the gateway's agent), 20 (not authenticated), and any other.
+      // 1 (parameter missing), 5 (forbidden to the gateway's agent), 20 (not authenticated), and any other.
       return rejected('Workspace rejected the request', details);
   }
 }

@@ -47,6 +47,7 @@ export const WWE_STATUS = {
   ok: 0,
   missingParameter: 1,
   invalidForState: 2,
+  forbidden: 3,
   internalError: 4,
   notFound: 6,
   inputValidation: 10,
@@ -63,7 +64,9 @@ const failure = (statusCode: number, statusMessage: string, status = 200, header
 /**
  * GatewayError → Workspace failure. A caller never learns that an interaction exists outside its scope: forbidden
  * is "not found" (6) too. Idempotency outcomes: a key reused with another payload is an input validation error
- * (10); a retry while the first is still running is 4, Workspace's nearest to "try again".
+ * (10); a retry while the first is still running is 4, Workspace's nearest to "try again". An operation the
+ * routed backend does not do is 3, "the operation is forbidden" (GWS "Return Values"): Workspace has no "not
+ * implemented", and 2 ("not valid for the current state") would tell the caller to wait for a state that never comes.
  */
 export function renderWweError(err: GatewayError): OutboundResponse {
   switch (err.code) {
@@ -90,7 +93,7 @@ export function renderWweError(err: GatewayError): OutboundResponse {
       if (err.details.reason === 'in_progress') return failure(WWE_STATUS.internalError, err.message);
       return failure(WWE_STATUS.invalidForState, err.message);
     case 'unsupported':
-      return failure(WWE_STATUS.invalidForState, err.message);
+      return failure(WWE_STATUS.forbidden, err.message);
     case 'already_exists':
       return failure(WWE_STATUS.alreadyExists, err.message);
     case 'internal':

@@ -56,7 +56,7 @@ describe('Workspace rendering', () => {
     [new GatewayError('conflict', 'x'), 200, 2],
     [new GatewayError('conflict', 'x', { reason: 'in_progress' }), 200, 4],
     [new GatewayError('invalid_request', 'x', { reason: 'idempotency_key_reused' }), 200, 10],
-    [new GatewayError('unsupported', 'x'), 200, 2],
+    [new GatewayError('unsupported', 'x'), 200, 3],
     [new GatewayError('already_exists', 'x'), 200, 18],
     [new GatewayError('invalid_request', 'x'), 200, 10],
     [new GatewayError('invalid_request', 'x', { reason: 'missing' }), 200, 1],
