@@ -102,7 +102,10 @@ export interface AgentCommand extends Base {
  */
 export interface ListCommand extends Base {
   kind: 'list';
-  /** Only the interactions this agent owns (Workspace `/me/interactions`). */
+  /**
+   * Only the interactions this agent owns (Workspace `/me/interactions`); with `workbin`, only those in that agent's
+   * own workbin of that name (Workspace GetWorkbinContent).
+   */
   agentId?: string;
   /** Only the interactions in this workbin (Workspace GetWorkbinContent). */
   workbin?: string;

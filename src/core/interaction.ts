@@ -16,6 +16,11 @@ export interface Interaction {
   queue?: string;
   workbin?: string;
   agentId?: string;
+  /**
+   * While `inWorkbin`: the agent whose workbin holds it. A Workspace workbin is an agent's own (Interaction
+   * Server's agent workbins): the agent who parked it there sees it and takes it back; nobody else does.
+   */
+  workbinAgentId?: string;
   /** ISO 8601 timestamps. */
   receivedAt: string;
   submittedAt: string;

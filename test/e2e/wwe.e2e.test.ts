@@ -125,7 +125,7 @@ describe('Workspace v2 over HTTP (memory backend, sandbox agents)', () => {
     expect((await gmsGet('support', id)).interactionQueue).toBe('second-line');
   });
 
-  it('PlaceInWorkbin parks it; GetWorkbinContent lists the workbin across services', async () => {
+  it('PlaceInWorkbin parks it in the agent’s own workbin; GetWorkbinContent lists it across services', async () => {
     const a = await owned('support');
     const b = await owned('billing');
     const other = await owned('billing');
@@ -134,13 +134,22 @@ describe('Workspace v2 over HTTP (memory backend, sandbox agents)', () => {
     expect((await agent1.operate(other, { operationName: 'PlaceInWorkbin', workbin: 'elsewhere' })).json).toEqual(ok);
     expect(await interaction(a)).toMatchObject({ state: 'inWorkbin', workbin: 'follow-up' });
     expect((await interaction(a)).ownerId).toBeUndefined();
-    const content = await agent2.operate(other, SPEC.getWorkbinContent);
+    const content = await agent1.operate(other, SPEC.getWorkbinContent);
     expect(content.json).toMatchObject(ok);
     expect(content.json.interactions.map((i: any) => i.id).sort()).toEqual([a, b].sort());
     expect(content.json.interactions[0]).toMatchObject({ state: 'inWorkbin', workbin: 'follow-up' });
-    // Parked means nobody owns it: not even the agent who parked it may work on it, nor accept it from a queue.
+    // A workbin is its agent's own: another agent's workbin of the same name holds none of them.
+    expect((await agent2.operate(other, SPEC.getWorkbinContent)).json).toEqual({ ...ok, interactions: [] });
+    // Parked means nobody owns it: no operation but taking it back applies, and only its agent may take it back.
     expect((await agent1.operate(a, SPEC.userData('UpdateUserData'))).json).toEqual(failed(2));
-    expect((await agent1.operate(a, SPEC.accept)).json).toEqual(failed(2));
+    expect((await agent2.operate(a, SPEC.accept)).json).toEqual(failed(2));
+    expect(await interaction(a)).toMatchObject({ state: 'inWorkbin', workbin: 'follow-up' });
+    expect((await agent1.operate(a, SPEC.accept)).json).toEqual(ok);
+    expect(await interaction(a)).toMatchObject({ state: 'handling', ownerId: 'agent1', queue: 'support' });
+    expect((await interaction(a)).workbin).toBeUndefined();
+    expect((await agent1.operate(a, SPEC.userData('UpdateUserData'))).json).toEqual(ok);
+    expect((await agent1.operate(other, SPEC.getWorkbinContent)).json.interactions.map((i: any) => i.id)).toEqual([b]);
+    expect((await agent1.mine()).json.uris).toContain(`${gw.url}/api/v2/interactions/${a}`);
   });
 
   it('Transfer (userId) and SingleStepTransfer (targetUri) hand ownership over at once', async () => {

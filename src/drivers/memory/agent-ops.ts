@@ -8,6 +8,7 @@ export type AgentOutcome = { kind: 'place'; placement: Placement } | { kind: 'st
 /**
  * Where an agent operation leaves an interaction, as the Workspace interaction operations define it (DESIGN §4
  * wwe). Pure, so the rules are checked before anything changes; a broken rule is `conflict` (Workspace value 2).
+ * Accept takes a queued interaction nobody owns, or one the caller parked in its own workbin.
  */
 export function planAgentOperation(
   interaction: Interaction,
@@ -18,8 +19,12 @@ export function planAgentOperation(
   if (interaction.state === 'stopped') throw conflict(interaction, 'is stopped');
   const inQueue = { queue: interaction.queue, placedInQueueAt: interaction.placedInQueueAt };
   if (operation.op === 'accept') {
-    if (interaction.state !== 'queued' || interaction.agentId !== undefined) {
-      throw conflict(interaction, 'is not waiting in a queue');
+    // An agent takes back what it parked in its own workbin (spec, PlaceInWorkbin: "to continue the processing later").
+    const waiting =
+      (interaction.state === 'queued' && interaction.agentId === undefined) ||
+      (interaction.state === 'inWorkbin' && interaction.workbinAgentId === agentId);
+    if (!waiting) {
+      throw conflict(interaction, interaction.state === 'inWorkbin' ? "is in another agent's workbin" : 'is not waiting in a queue');
     }
     return place({ state: 'handling', ...inQueue, agentId });
   }
@@ -33,7 +38,7 @@ export function planAgentOperation(
     case 'placeInQueue':
       return place({ state: 'queued', queue: operation.queue, placedInQueueAt: now });
     case 'placeInWorkbin':
-      return place({ state: 'inWorkbin', ...inQueue, workbin: operation.workbin });
+      return place({ state: 'inWorkbin', ...inQueue, workbin: operation.workbin, workbinAgentId: agentId });
     case 'transfer':
       return place({ state: 'handling', ...inQueue, agentId: operation.targetAgentId });
   }

@@ -16,6 +16,7 @@ export interface Placement {
   state: 'queued' | 'handling' | 'inWorkbin';
   queue?: string;
   workbin?: string;
+  workbinAgentId?: string;
   agentId?: string;
   placedInQueueAt?: string;
   /** Set when the placement is a new one into a queue (Interaction Server's event bookkeeping). */
@@ -128,6 +129,7 @@ export class InteractionStore {
     interaction.state = placement.state;
     setOrDelete(interaction, 'queue', placement.queue);
     setOrDelete(interaction, 'workbin', placement.workbin);
+    setOrDelete(interaction, 'workbinAgentId', placement.workbinAgentId);
     setOrDelete(interaction, 'agentId', placement.agentId);
     setOrDelete(interaction, 'placedInQueueAt', placement.placedInQueueAt);
     if (placement.queueHistory) {
@@ -147,6 +149,7 @@ export class InteractionStore {
     // A stopped interaction has no owner and sits in no workbin; its queue stays as history.
     setOrDelete(interaction, 'agentId', undefined);
     setOrDelete(interaction, 'workbin', undefined);
+    setOrDelete(interaction, 'workbinAgentId', undefined);
     if (interaction.externalId !== undefined) {
       space.liveByExternalId.delete(interaction.externalId);
       space.stoppedByExternalId.set(interaction.externalId, interaction);
@@ -219,12 +222,13 @@ export class InteractionStore {
   }
 }
 
-/** Appends to `out` the live interactions of one service that pass the filter. */
+/** Appends to `out` the live interactions of one service that pass the filter; with a workbin, the agent is its owner. */
 function listSpace(space: ServiceSpace, { agentId, workbin }: ListFilter, out: Interaction[]): Interaction[] {
   const source = workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.byId;
   if (!source) return out;
   for (const interaction of source.values()) {
-    if (interaction.state === 'stopped' || (agentId !== undefined && interaction.agentId !== agentId)) continue;
+    if (interaction.state === 'stopped') continue;
+    if (agentId !== undefined && (workbin !== undefined ? interaction.workbinAgentId : interaction.agentId) !== agentId) continue;
     out.push(interaction);
   }
   return out;
@@ -243,7 +247,7 @@ function removeFrom(index: Map<string, ById>, key: string, id: string): void {
   if (group.size === 0) index.delete(key);
 }
 
-function setOrDelete<K extends 'queue' | 'workbin' | 'agentId' | 'placedInQueueAt'>(
+function setOrDelete<K extends 'queue' | 'workbin' | 'workbinAgentId' | 'agentId' | 'placedInQueueAt'>(
   interaction: Interaction,
   key: K,
   value: string | undefined,

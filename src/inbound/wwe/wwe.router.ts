@@ -95,9 +95,9 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
     const { agent, context } = begin(req, 'agent');
     const operation = parseOperation(jsonBody(req));
     if (operation.kind === 'workbinContent') {
-      // The workbin names what to list, across every service the agent may see; the path's id plays no part.
+      // The caller's own workbin of that name, across every service the agent may see; the path's id plays no part.
       req.facts.command = 'list';
-      const interactions = await listVisible(req, agent, context, { workbin: operation.workbin });
+      const interactions = await listVisible(req, agent, context, { workbin: operation.workbin, agentId: agent.id });
       return ok({ referenceId: ++referenceId, interactions: interactions.map(renderInteraction) });
     }
     const id = req.params.id!;

@@ -78,8 +78,25 @@ describe('memory driver agent operations', () => {
     expect(got).toMatchObject({ state: 'inWorkbin', workbin: 'later' });
     expect(got.agentId).toBeUndefined();
     expect(await list(f, { workbin: 'later' })).toEqual([id]);
+    expect(await list(f, { workbin: 'later', agentId: 'agent1' })).toEqual([id]);
+    expect(await list(f, { workbin: 'later', agentId: 'agent2' })).toEqual([]);
     expect(await list(f, { agentId: 'agent1' })).toEqual([]);
-    await expectConflict(agent(f, id, 'agent1', { op: 'accept' }));
+    await expectConflict(agent(f, id, 'agent1', { op: 'complete' }));
+  });
+
+  it('the agent who parked it takes it back from its workbin with accept; no other agent can', async () => {
+    const f = memoryFixture();
+    const id = await accepted(f);
+    await agent(f, id, 'agent1', { op: 'placeInWorkbin', workbin: 'later' });
+    await expectConflict(agent(f, id, 'agent2', { op: 'accept' }));
+    expect(await f.get(byId(id))).toMatchObject({ state: 'inWorkbin', workbin: 'later', workbinAgentId: 'agent1' });
+    await agent(f, id, 'agent1', { op: 'accept' });
+    const got = await f.get(byId(id));
+    expect(got).toMatchObject({ state: 'handling', agentId: 'agent1', queue: 'support' });
+    expect(got.workbin).toBeUndefined();
+    expect(got.workbinAgentId).toBeUndefined();
+    expect(await list(f, { workbin: 'later' })).toEqual([]);
+    expect(await list(f, { agentId: 'agent1' })).toEqual([id]);
   });
 
   it('transfer moves ownership at once', async () => {
