@@ -75,6 +75,11 @@ export interface ErrorDetails {
   reason?: ErrorReason;
   /** Whether the upstream may have applied the write that failed (see Applied). */
   applied?: Applied;
+  /**
+   * A write made of several upstream calls (Oracle InteractionData rows, one per user-data key) that failed part
+   * way: the keys written before the failure, the one whose call failed (it may have been applied), those never sent.
+   */
+  partial?: { written: string[]; failed: string; unsent: string[] };
 }
 
 /** The one error type. `message` is safe to show a client: it never holds a stack or an upstream body. */

@@ -82,6 +82,23 @@ describe('oracle driver against a recording Oracle CX server', () => {
       expect(decodeURIComponent(new URL(upstream.recorded[0]!.path, 'http://x').searchParams.get('q')!)).toBe("OriginalSystemReference='x'' or ''1''=''1'");
     });
 
+    it('hostile externalIds: &, #, %, ;, quotes and Unicode stay inside one encoded literal; a backslash or control character is never sent', async () => {
+      for (const externalId of ['a&limit=1#x', '100%;--', `"o'b"`, 'ünï 𝄞']) {
+        upstream.answer(collection([]));
+        await failure(driver.get!(getCmd(byExt(externalId))), 'not_found');
+        const sent = new URL(upstream.recorded[0]!.path, 'http://x');
+        expect([...sent.searchParams.keys()]).toEqual(['q', 'limit']);
+        expect(sent.searchParams.get('q')).toBe(`OriginalSystemReference='${externalId.replace(/'/g, "''")}'`);
+      }
+      // In some q syntaxes a backslash escapes the closing quote: `x\' or 1=1 or 'a` would then be a second condition.
+      upstream.answer();
+      for (const externalId of ["x\\' or 1=1 or 'a", 'x\\', 'a\u0000b', 'a\nb']) {
+        await failure(driver.get!(getCmd(byExt(externalId))), 'invalid_request');
+        await failure(driver.create!(createCmd({ externalId })), 'invalid_request');
+      }
+      expect(upstream.total()).toBe(0);
+    });
+
     it('an open interaction with the externalId makes it a duplicate, without a POST; a closed one does not', async () => {
       upstream.answer(collection([{ ...SPEC_ITEM, OriginalSystemReference: 'dup' }]));
       await failure(driver.create!(createCmd({ externalId: 'dup' })), 'already_exists');
@@ -203,6 +220,34 @@ describe('oracle driver against a recording Oracle CX server', () => {
       await driver.update!(updateCmd([{ op: 'delete', keys: ['a'] }]));
       upstream.answer(item(), rows({}), oracleError(409));
       await failure(driver.update!(updateCmd([{ op: 'upsert', entries: [str('a', '1')] }])), 'conflict');
+    });
+
+    it('a failure part way says which rows were written; the update sent again PATCHes them, never POSTs a row twice', async () => {
+      const rowsPath = `${BASE}/${ID}/child/InteractionData`;
+      const row = (DataKey: string, DataValue: string): Reply => ({ status: 201, json: { InteractionId: ID, DataKey, DataValue } });
+      const changes = updateCmd([{ op: 'upsert', entries: [str('a', '2'), str('b', 'new'), str('c', 'new'), str('d', 'new')] }]);
+      upstream.answer(item(), rows({ a: '1' }), item(), row('b', 'new'), oracleError(503));
+      const err = await failure(driver.update!(changes), 'upstream_unavailable');
+      expect(err.details).toMatchObject({ upstreamStatus: 503, applied: 'unknown', partial: { written: ['a', 'b'], failed: 'c', unsent: ['d'] } });
+      expect(err.message).toMatch(/applied in part: InteractionData rows "a", "b" written, "c" failed, "d" not sent$/);
+      expect(err.retryable).toBe(true);
+      expect(upstream.recorded.map((r) => `${r.method} ${r.path}`).slice(2)).toEqual([`PATCH ${rowsPath}/a`, `POST ${rowsPath}`, `POST ${rowsPath}`]);
+
+      // Sent again: Oracle now holds a and b (and, the 503 notwithstanding, c): each is PATCHed, only d is POSTed.
+      upstream.answer(item(), rows({ a: '2', b: 'new', c: 'new' }), item(), item(), item(), row('d', 'new'));
+      await driver.update!(changes);
+      expect(upstream.recorded.map(wire).slice(2)).toEqual([
+        { method: 'PATCH', path: `${rowsPath}/a`, headers: WRITE_HEADERS, body: { DataValue: '2' } },
+        { method: 'PATCH', path: `${rowsPath}/b`, headers: WRITE_HEADERS, body: { DataValue: 'new' } },
+        { method: 'PATCH', path: `${rowsPath}/c`, headers: WRITE_HEADERS, body: { DataValue: 'new' } },
+        { method: 'POST', path: rowsPath, headers: WRITE_HEADERS, body: { DataKey: 'd', DataValue: 'new' } },
+      ]);
+
+      // The first row call failing: nothing was written, and the error says no more than the upstream's.
+      upstream.answer(item(), rows({}), oracleError(400));
+      const first = await failure(driver.update!(changes), 'upstream_rejected');
+      expect(first.details.partial).toBeUndefined();
+      expect(first.message).toBe('Upstream rejected the request');
     });
   });
 

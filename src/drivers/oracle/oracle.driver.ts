@@ -6,7 +6,7 @@ import type { UserData } from '../../core/user-data';
 import { parseJsonBody, upstreamClientFor, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
 import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { oracleDriverConfigSchema, type OracleDriverConfig } from './oracle.config';
-import { errorFromStatus, upstreamMessage, type RefusedCall } from './oracle.failure';
+import { errorFromStatus, partlyApplied, upstreamMessage, type RefusedCall } from './oracle.failure';
 import { collectionOf, isClosed, itemOf, pickByExternalId, toInteraction, userDataOfRows, type OracleItem } from './oracle.answer';
 import {
   interactionIdOf,
@@ -64,13 +64,23 @@ class OracleDriver implements Driver {
     return toInteraction(item, await this.rows(item.InteractionId, command), command.service);
   }
 
-  /** Reads the rows once to tell present keys (PATCH) from new ones (POST), then writes each key once, in order. */
+  /**
+   * Reads the rows once to tell present keys (PATCH) from new ones (POST), then writes each key once, in order. A
+   * failure after the first write reports which rows were written (see partlyApplied).
+   */
   async update(command: UpdateCommand): Promise<void> {
     const item = await this.resolveOpen(command.ref, command);
     const present = new Set((await this.rows(item.InteractionId, command)).map((e) => e.key));
-    for (const request of toRowRequests(item.InteractionId, command.changes, present)) {
-      // A repeated DELETE (its first answer lost) finds the row gone: what was asked is done.
-      await this.send(request, command, request.method === 'DELETE' ? [404] : []);
+    const requests = toRowRequests(item.InteractionId, command.changes, present);
+    for (const [done, request] of requests.entries()) {
+      try {
+        // A repeated DELETE (its first answer lost) finds the row gone: what was asked is done.
+        await this.send(request, command, request.method === 'DELETE' ? [404] : []);
+      } catch (err) {
+        if (done === 0 || !(err instanceof GatewayError)) throw err;
+        const keys = requests.map((r) => r.dataKey!);
+        throw partlyApplied(err, keys.slice(0, done), keys[done]!, keys.slice(done + 1));
+      }
     }
   }
 

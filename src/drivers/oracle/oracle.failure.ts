@@ -44,3 +44,23 @@ export function upstreamMessage(body: string): string | undefined {
     return body === '' ? undefined : body.slice(0, 200);
   }
 }
+
+/** Names a few keys for a message, each cut short: they are the caller's own, but a message stays one line. */
+const keyList = (keys: string[]): string =>
+  keys
+    .slice(0, 10)
+    .map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k))
+    .join(', ') + (keys.length > 10 ? `, … (${keys.length} in all)` : '');
+
+/**
+ * An update is one call per InteractionData row, and Oracle has no transaction across them: when a call fails
+ * after others were made, the update is partly applied. Said so, with the rows, rather than as if nothing was
+ * written; `applied: unknown`, so nothing downstream takes it for a write that provably did not happen. Sent again,
+ * the update is safe: the rows are read first, so a key already written is PATCHed, never POSTed a second time.
+ */
+export function partlyApplied(error: GatewayError, written: string[], failed: string, unsent: string[]): GatewayError {
+  const message = `${error.message}; the update was applied in part: InteractionData rows ${keyList(written)} written, ${keyList([failed])} failed${
+    unsent.length > 0 ? `, ${keyList(unsent)} not sent` : ''
+  }`;
+  return new GatewayError(error.code, message, { ...error.details, applied: 'unknown', partial: { written, failed, unsent } }, { cause: error });
+}

@@ -1,6 +1,6 @@
 import type { CommandContext, CreateCommand, UserDataChange } from '../../core/command';
 import { invalid } from '../../core/errors';
-import { isAddressable, quotable } from '../../core/ids';
+import { assertAddressable, isAddressable, quotable } from '../../core/ids';
 import { userDataToObject, type UserDataEntry } from '../../core/user-data';
 import { writeJsonText } from '../../http/json';
 import { encodeSegment } from '../../http/path';
@@ -13,6 +13,8 @@ export interface OracleRequest {
   path: string;
   body?: Record<string, unknown>;
   idempotent: boolean;
+  /** The user-data key an InteractionData row call writes, so a failure part way can say which rows were written. */
+  dataKey?: string;
 }
 
 export const STATUS_CLOSED = 'ORA_SVC_CLOSED';
@@ -34,7 +36,13 @@ export function interactionIdOf(id: string): number | undefined {
 /** A `q` row-match literal: single quotes, a quote inside doubled, so a value can never end the literal early. */
 export const quoteLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
+/**
+ * A lookup by OriginalSystemReference. An externalId that is not addressable (DESIGN §4: no `\`, no control
+ * characters) is refused before any call: no create could have made it, and a backslash is the one character
+ * whose meaning inside a `q` literal differs between query syntaxes (an escape in some), so none is ever sent.
+ */
 export function toFindRequest(externalId: string): OracleRequest {
+  assertAddressable(externalId, 'externalId');
   const q = encodeURIComponent(`OriginalSystemReference=${quoteLiteral(externalId)}`);
   return { method: 'GET', path: `/interactions?q=${q}&limit=${PAGE_LIMIT}`, idempotent: true };
 }
@@ -95,11 +103,13 @@ export function toRowRequests(interactionId: number, changes: UserDataChange[], 
   const requests: OracleRequest[] = [];
   for (const [key, value] of last) {
     if (!present.has(key)) {
-      if (value !== null) requests.push({ method: 'POST', path: rows, body: { DataKey: key, DataValue: value }, idempotent: false });
+      if (value !== null) requests.push({ method: 'POST', path: rows, body: { DataKey: key, DataValue: value }, idempotent: false, dataKey: key });
       continue;
     }
     const path = `${rows}/${rowSegment(key)}`;
-    requests.push(value === null ? { method: 'DELETE', path, idempotent: true } : { method: 'PATCH', path, body: { DataValue: value }, idempotent: true });
+    requests.push(
+      value === null ? { method: 'DELETE', path, idempotent: true, dataKey: key } : { method: 'PATCH', path, body: { DataValue: value }, idempotent: true, dataKey: key },
+    );
   }
   return requests;
 }
