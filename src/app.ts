@@ -83,7 +83,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     now,
     limits: { maxFields: config.server.maxFields },
     execute: async <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest) => {
-      req.facts.command = command.kind;
+      // A dialect that names its request's command keeps it, whatever commands it runs to answer.
+      req.facts.command ??= command.kind;
       req.facts.service = command.service;
       if (req.client !== undefined) assertInScope(command, req.client);
       limits.take(req);

@@ -1,6 +1,7 @@
 import { SPEC_CREATE_BODY, SPEC_ITEM } from '../fixtures/oracle-spec';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { call, type Answer } from '../support/http-call';
+import { winstonLines } from '../support/log-capture';
 
 const BASE = '/crmRestApi/resources/11.13.18.05/interactions';
 const ITEM_TYPE = 'application/vnd.oracle.adf.resourceitem+json';
@@ -37,9 +38,16 @@ const oracleError = (status: number) => ({ title: expect.any(String), status, de
 describe('oracle CX interactions over HTTP (memory backend)', () => {
   let gw: TestGateway;
   const api = oracle(() => gw);
+  const logs = winstonLines();
   beforeAll(async () => {
-    gw = await startGateway();
+    gw = await startGateway({}, { logger: logs.logger });
   });
+  /** The one log line of the request that answered with this request id. */
+  const logLineOf = (answer: Answer): Record<string, unknown> => {
+    const lines = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.requestId === answer.headers['x-request-id']);
+    expect(lines).toHaveLength(1);
+    return lines[0]!;
+  };
   afterAll(() => gw.close());
 
   describe('create and read', () => {
@@ -77,6 +85,22 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       const read = await api.get(`/${item.InteractionId}`);
       expect(read.status).toBe(200);
       expect(read.json).toEqual(item);
+    });
+
+    it('each request is logged once under the command it was made for, though it runs more than one', async () => {
+      const created = await api.post({ OriginalSystemReference: 'log-1', InteractionData: [{ DataKey: 'k', DataValue: 'v' }] });
+      const id = created.json.InteractionId;
+      const upserted = await api.post({ OriginalSystemReference: 'log-1', InteractionData: [{ DataKey: 'k', DataValue: 'w' }] }, { 'upsert-mode': 'true' });
+      const rowAdded = await api.postRow(id, { DataKey: 'r', DataValue: 'x' });
+      const closed = await api.patch(`/${id}`, { StatusCd: 'ORA_SVC_CLOSED' });
+      const read = await api.get(`/${id}`);
+      expect([created, upserted, rowAdded, closed, read].map((a) => [a.status, logLineOf(a).command])).toEqual([
+        [201, 'create'],
+        [200, 'create'],
+        [201, 'update'],
+        [200, 'update'],
+        [200, 'get'],
+      ]);
     });
 
     it('takes the resourceitem media type, keeps the Oracle attributes and reads the same interaction through GMS and Nexus', async () => {
@@ -252,7 +276,7 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       ]) {
         const refused = await attempt;
         expect(refused.status).toBe(409);
-        expect(refused.json).toEqual(oracleError(409));
+        expect(refused.json).toEqual({ title: 'Conflict', status: 409, detail: `Interaction ${id} is closed` });
       }
       expect((await api.get(`/${id}`)).json).toMatchObject({ StatusCd: 'ORA_SVC_CLOSED', InteractionData: [{ DataKey: 'k', DataValue: 'v' }] });
     });
@@ -349,10 +373,34 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       expect(answer.headers['content-type']).toBe('application/vnd.oracle.adf.error+json');
     });
 
-    it('POST with a content type Oracle does not take → 400', async () => {
-      const answer = await api.post('ChannelTypeCd=ORA_SVC_WEB', { 'content-type': 'application/x-www-form-urlencoded' });
-      expect(answer.status).toBe(400);
-      expect(answer.json).toEqual(oracleError(400));
+    it('a body in a media type Oracle does not take → 415, logged once; nothing created or changed', async () => {
+      const before = (await api.get('')).json.count;
+      for (const contentType of ['application/x-www-form-urlencoded', 'text/plain', 'application/xml', '']) {
+        for (const answer of [
+          await api.post('{"OriginalSystemReference":"ct-1"}', { 'content-type': contentType }),
+          await api.patch(`/${id}`, '{"StatusCd":"ORA_SVC_CLOSED"}', { 'content-type': contentType }),
+          await api.patch(`/${id}/child/InteractionData/safe`, '{"DataValue":"x"}', { 'content-type': contentType }),
+        ]) {
+          expect([contentType, answer.status, answer.json]).toEqual([contentType, 415, { title: 'Unsupported Media Type', status: 415, detail: expect.stringContaining('Content-Type must be application/json') }]);
+          expect(answer.headers['content-type']).toBe('application/vnd.oracle.adf.error+json');
+          expect(logLineOf(answer)).toMatchObject({ dialect: 'oracle', status: 415, outcome: 'invalid_request' });
+        }
+      }
+      expect((await api.get('')).json.count).toBe(before);
+      expect((await api.get(`/${id}`)).json).toMatchObject({ StatusCd: 'ORA_SVC_OPEN', InteractionData: [{ DataKey: 'safe', DataValue: 'v' }] });
+    });
+
+    it('Upsert-Mode other than true or false → 400 naming it, nothing created', async () => {
+      const before = (await api.get('')).json.count;
+      for (const mode of ['yes', '1', 'true, true', '']) {
+        const answer = await api.post({ OriginalSystemReference: `odd-upsert-${mode}` }, { 'upsert-mode': mode });
+        expect([mode, answer.status, answer.json]).toEqual([mode, 400, { title: 'Bad Request', status: 400, detail: 'Upsert-Mode must be true or false' }]);
+      }
+      expect((await api.get('')).json.count).toBe(before);
+      // Oracle's two values in any case and with spaces around them.
+      expect((await api.post({ OriginalSystemReference: 'odd-upsert-ok' }, { 'upsert-mode': ' TRUE ' })).status).toBe(201);
+      const notUpsert = await api.post({ OriginalSystemReference: 'odd-upsert-ok', Description: 'another create' }, { 'upsert-mode': 'False' });
+      expect(notUpsert.status).toBe(409);
     });
 
     it.each([

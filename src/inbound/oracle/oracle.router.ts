@@ -1,5 +1,5 @@
-import type { UserDataChange } from '../../core/command';
-import { GatewayError, invalid } from '../../core/errors';
+import type { CommandKind, UserDataChange } from '../../core/command';
+import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { entryFromValue } from '../../core/user-data';
 import { mimeOf, parseJson } from '../../http/json';
@@ -11,7 +11,7 @@ import type { OracleInboundConfig } from './oracle.config';
 import { renderOracleError } from './oracle.errors';
 import { renderCollection, renderRow, toCreateCommand, userDataFromRows } from './oracle.mapper';
 import { createRequestSchema, dataRowSchema, parseOracleRequest, patchRequestSchema, rowPatchSchema, STATUS_CLOSED } from './oracle.schema';
-import { originalSystemReferenceOf, pageOf, parseQueryString } from './oracle.wire';
+import { originalSystemReferenceOf, pageOf, parseQueryString, upsertModeOf } from './oracle.wire';
 import { upsertCreate } from './oracle.upsert';
 
 const ITEM_TYPE = 'application/vnd.oracle.adf.resourceitem+json';
@@ -29,10 +29,12 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
     const access = new OracleAccess(deps, config);
     const challenge = challengeOf(config);
 
-    /** A non-empty body must be one of the spec's JSON types; an empty one is `{}`. */
+    /** A non-empty body must be one of the spec's JSON types (else 415, as Oracle answers); an empty one is `{}`. */
     const jsonBody = (req: InboundRequest): unknown => {
       if (req.body.length === 0) return {};
-      if (!JSON_TYPES.has(mimeOf(req.headers['content-type']))) throw invalid(`Content-Type must be application/json or ${ITEM_TYPE}`, 'Content-Type');
+      if (!JSON_TYPES.has(mimeOf(req.headers['content-type']))) {
+        throw new GatewayError('invalid_request', `Content-Type must be application/json or ${ITEM_TYPE}`, { field: 'Content-Type', reason: 'unsupported_media_type' });
+      }
       return parseJson(req.body, deps.limits.maxFields);
     };
 
@@ -48,24 +50,35 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
       return key;
     };
 
-    const endpoint = (method: HttpMethod, path: string, handle: Endpoint['handle']): Endpoint => ({ method, path, handle });
+    /**
+     * Most endpoints run more than one command (a create or an update is answered with a read of the item): the
+     * request's log line and metrics name the one it was made for.
+     */
+    const endpoint = (method: HttpMethod, path: string, kind: CommandKind, handle: Endpoint['handle']): Endpoint => ({
+      method,
+      path,
+      handle: (req) => {
+        req.facts.command = kind;
+        return handle(req);
+      },
+    });
     const CHILD = '/:InteractionId/child/InteractionData';
 
     return {
       dialect: ORACLE_DIALECT,
       basePath: ORACLE_BASE_PATH,
       endpoints: [
-        endpoint('POST', '', async (req) => {
+        endpoint('POST', '', 'create', async (req) => {
           const { caller, context } = access.begin(req);
           const service = access.ownService(caller);
           const body = parseOracleRequest(createRequestSchema, jsonBody(req));
           const command = toCreateCommand(body, service, context);
           if (body.ParentInteractionId) command.parentInteractionId = await access.parentOf(body.ParentInteractionId, caller);
-          const upsert = String(req.headers['upsert-mode'] ?? '').toLowerCase() === 'true';
+          const upsert = upsertModeOf(req.headers['upsert-mode']);
           const { interaction, created } = await upsertCreate(deps, access, command, upsert, req);
           return item(created ? 201 : 200, await access.item(interaction, req));
         }),
-        endpoint('GET', '', async (req) => {
+        endpoint('GET', '', 'list', async (req) => {
           const { caller, context } = access.begin(req);
           const params = parseQueryString(req.query);
           const page = pageOf(params);
@@ -82,11 +95,11 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           const shown = await Promise.all(found.slice(page.offset, page.offset + page.limit).map((i) => access.item(i, req)));
           return collection(renderCollection(shown, page, found.length));
         }),
-        endpoint('GET', '/:InteractionId', async (req) => {
+        endpoint('GET', '/:InteractionId', 'get', async (req) => {
           const where = await access.locate(req);
           return item(200, await access.item(await access.get(where, req), req));
         }),
-        endpoint('PATCH', '/:InteractionId', async (req) => {
+        endpoint('PATCH', '/:InteractionId', 'update', async (req) => {
           const where = await access.locate(req);
           const body = parseOracleRequest(patchRequestSchema, jsonBody(req));
           const rows = userDataFromRows(body.InteractionData ?? []);
@@ -97,28 +110,30 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           }
           return item(200, await access.item(await access.get(where, req), req));
         }),
-        endpoint('GET', CHILD, async (req) => {
+        endpoint('GET', CHILD, 'get', async (req) => {
           const where = await access.locate(req);
           const page = pageOf(parseQueryString(req.query));
           const interaction = await access.get(where, req);
           const rows = interaction.userData.slice(page.offset, page.offset + page.limit).map((e) => renderRow(e, where.interactionId));
           return collection(renderCollection(rows, page, interaction.userData.length));
         }),
-        endpoint('POST', CHILD, async (req) => {
+        endpoint('POST', CHILD, 'update', async (req) => {
           const where = await access.locate(req);
           const [entry] = userDataFromRows([parseOracleRequest(dataRowSchema, jsonBody(req))]);
+          // A closed interaction refuses a row as PATCH and DELETE do, in its InteractionId's words.
+          await access.getOpen(where, req);
           // A row posted for a key already present replaces it: the memory contact center's lenient `add`.
           await update(where, [{ op: 'add', entries: [entry!] }], req);
           return item(201, renderRow(entry!, where.interactionId));
         }),
-        endpoint('GET', `${CHILD}/:DataKey`, async (req) => {
+        endpoint('GET', `${CHILD}/:DataKey`, 'get', async (req) => {
           const where = await access.locate(req);
           const key = req.params.DataKey!;
           const entry = (await access.get(where, req)).userData.filter((e) => e.key === key).pop();
           if (!entry) throw rowNotFound(where, key);
           return item(200, renderRow(entry, where.interactionId));
         }),
-        endpoint('PATCH', `${CHILD}/:DataKey`, async (req) => {
+        endpoint('PATCH', `${CHILD}/:DataKey`, 'update', async (req) => {
           const where = await access.locate(req);
           const body = parseOracleRequest(rowPatchSchema, jsonBody(req));
           const key = await openRow(where, req);
@@ -126,7 +141,7 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           await update(where, [{ op: 'upsert', entries: [entry] }], req);
           return item(200, renderRow(entry, where.interactionId));
         }),
-        endpoint('DELETE', `${CHILD}/:DataKey`, async (req) => {
+        endpoint('DELETE', `${CHILD}/:DataKey`, 'update', async (req) => {
           const where = await access.locate(req);
           const key = await openRow(where, req);
           await update(where, [{ op: 'delete', keys: [key] }], req);

@@ -59,3 +59,14 @@ function count(params: Map<string, string>, name: string, byDefault: number, min
   if (!/^\d+$/.test(raw) || n < min || n > max) throw invalid(`${name} must be an integer from ${min} to ${max}`, name);
   return n;
 }
+
+/**
+ * `Upsert-Mode` (spec, POST header parameters): "one of the following values: true or false", absent meaning false.
+ * Any other value (or the header twice) is a 400 naming it, rather than a create the client did not ask for.
+ */
+export function upsertModeOf(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  const value = typeof header === 'string' ? header.trim().toLowerCase() : undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw invalid('Upsert-Mode must be true or false', 'Upsert-Mode');
+}
