@@ -137,6 +137,8 @@ describe('vsp driver against a recording VSP server', () => {
       ['garbage', { status: 200, text: 'not json' }],
       ['no InteractionId', { status: 200, json: { CampaignKey: 'c' } }],
       ['an empty InteractionId', { status: 200, json: { InteractionId: '' } }],
+      ['an InteractionId holding a slash', { status: 200, json: { InteractionId: '../admin' } }],
+      ['an InteractionId holding a control character', { status: 200, headers: { 'content-type': 'application/xml' }, text: '<VspInteraction><InteractionId>a&#x85;b</InteractionId></VspInteraction>' }],
       ['XML with a DOCTYPE', { status: 200, headers: { 'content-type': 'application/xml' }, text: '<!DOCTYPE x [<!ENTITY a "b">]><VspInteraction/>' }],
       ['another XML root', { status: 200, headers: { 'content-type': 'text/xml' }, text: '<Error><InteractionId>x</InteractionId></Error>' }],
     ] as [string, Reply][])('an answer with %s is upstream_rejected', async (_what, reply) => {

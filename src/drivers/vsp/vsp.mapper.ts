@@ -1,6 +1,7 @@
 import type { CreateCommand } from '../../core/command';
 import { GatewayError } from '../../core/errors';
 import { canonicalGuid } from '../../core/guid';
+import { isAddressable } from '../../core/ids';
 import type { UserData } from '../../core/user-data';
 import { readXmlDataContract } from '../../http/xml-read';
 import { writeXmlDataContract } from '../../http/xml-write';
@@ -107,6 +108,8 @@ export function readInteractionId(res: UpstreamResponse, asked: VspDriverConfig[
     if (typeof json === 'object' && json !== null && !Array.isArray(json)) id = (json as Record<string, unknown>).InteractionId;
   }
   if (typeof id !== 'string' || id === '') throw unreadable(backend, res.status, 'no InteractionId');
+  // The id becomes the canonical one clients name in paths (DESIGN §4 ids in paths): one no path can carry is refused.
+  if (!isAddressable(id)) throw unreadable(backend, res.status, 'an InteractionId no path can carry');
   return id;
 }
 
