@@ -109,6 +109,8 @@ export interface ListCommand extends Base {
   agentId?: string;
   /** Only the interactions in this workbin (Workspace GetWorkbinContent). */
   workbin?: string;
+  /** At most this many (a positive integer): each backend stops there, so no list is built without bound. */
+  limit?: number;
 }
 
 export type Command = CreateCommand | GetCommand | UpdateCommand | StopCommand | AgentCommand | ListCommand;

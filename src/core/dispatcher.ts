@@ -88,7 +88,8 @@ export class Dispatcher {
    * with no services of its own, such as Workspace, then lists under that name); a wildcard route is asked for the
    * pattern. Each backend keeps only the interactions of services the pattern matches and that are routed to it, so
    * a backend holding a service routed elsewhere does not show it. Any backend failing fails the list: a partial
-   * answer would look complete. A plain service name is routed as any command.
+   * answer would look complete. A plain service name is routed as any command. Each backend gets the command's
+   * limit, and the merged answer keeps to it too.
    */
   async list(command: ListCommand): Promise<Dispatched<'list'>> {
     if (!isPattern(command.service)) return this.dispatch(command);
@@ -108,6 +109,7 @@ export class Dispatcher {
     answers.forEach((interactions, i) => {
       const { backend } = plan[i]!;
       for (const interaction of interactions) {
+        if (command.limit !== undefined && result.length >= command.limit) return;
         if (seen.has(interaction.id) || !matches(interaction.service) || this.backendOf(interaction.service) !== backend) continue;
         seen.add(interaction.id);
         result.push(interaction);

@@ -66,3 +66,68 @@ describe('Workspace: an operation the routed backend does not do → statusCode 
     expect(gms.json).toMatchObject({ statusCode: 2, errors: [{ code: 251 }] });
   });
 });
+
+describe('Workspace lists are bounded and keep to the agent’s services', () => {
+  const upstreamInteraction = (id: string) => ({ id, mediaType: 'workitem', type: 'Inbound', subtype: 'InboundNew', state: 'queued', queue: 'q', receivedAt: '2026-11-25T12:00:00.000Z', userData: {} });
+  const UPSTREAM_IDS = ['UPSTREAM00000001', 'UPSTREAM00000002'];
+  const workspace = new FakeUpstream({ status: 200, json: { statusCode: 0, interactions: UPSTREAM_IDS.map(upstreamInteraction) } });
+  let gw: TestGateway;
+  const boss = workspaceAs(() => gw.url, 'boss', 'boss-pw');
+  const sally = workspaceAs(() => gw.url, 'sally', 'sally-pw');
+
+  beforeAll(async () => {
+    await workspace.start();
+    gw = await startGateway({
+      inbound: { wwe: { users: { boss: 'boss-pw', sally: { password: 'sally-pw', services: ['sales-*'] } } } },
+      backends: { sim: { driver: 'memory' }, desk: { driver: 'wwe', baseUrl: `${workspace.url}/api/v2`, basicAuth: { username: 'gw-agent', password: 'x' } } },
+      // Every sales service reaches the Workspace behind: which of its interactions are sales ones, it cannot say.
+      routes: [{ service: 'local-*', backend: 'sim' }, { service: '*', backend: 'desk' }],
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await workspace.close();
+  });
+
+  const ids = (res: { json: any }) => (res.json.interactions as { id: string }[]).map((i) => i.id);
+
+  it('interactions behind a catch-all route to a backend with no services are shown only to an agent who sees every service', async () => {
+    workspace.answer();
+    const local = (await call(gw, '/genesys/2/openmedia/local-one', { method: 'POST', headers: FORM, body: '' })).json.interactionId as string;
+    // sally first: nothing the index learns from her list may show her what she could not see.
+    expect((await sally.all('?fields=*')).json).toEqual({ statusCode: 0, interactions: [] });
+    expect((await sally.all()).json).toEqual({ statusCode: 0, uris: [] });
+    expect(workspace.count('GET /api/v2/interactions?fields=*')).toBe(2);
+    expect(ids(await boss.all('?fields=*'))).toEqual([local, ...UPSTREAM_IDS]);
+    workspace.answer();
+    expect((await sally.get(UPSTREAM_IDS[0]!)).json).toEqual(failed(6));
+    expect((await sally.operate(UPSTREAM_IDS[0]!, { operationName: 'Accept' })).json).toEqual(failed(6));
+    expect(workspace.total()).toBe(0);
+    workspace.answer({ status: 200, json: { statusCode: 0, interaction: upstreamInteraction(UPSTREAM_IDS[0]!) } });
+    expect((await boss.get(UPSTREAM_IDS[0]!)).json.interaction).toMatchObject({ id: UPSTREAM_IDS[0], state: 'queued' });
+    expect(workspace.count(`GET /api/v2/interactions/${UPSTREAM_IDS[0]}`)).toBe(1);
+  });
+
+  it('one list answers at most 1000 interactions, oldest first, and says when it was cut', async () => {
+    const created: string[] = [];
+    for (let batch = 0; batch < 51; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => call(gw, '/genesys/2/openmedia/local-bulk', { method: 'POST', headers: FORM, body: '' })),
+      );
+      for (const res of answers) created.push(res.json.interactionId as string);
+    }
+    expect(new Set(created).size).toBe(1020);
+    const agent = workspaceAs(() => gw.url, 'boss', 'boss-pw');
+    const uris = await agent.all();
+    expect(uris.json.statusCode).toBe(0);
+    expect(uris.json.uris).toHaveLength(1000);
+    expect(uris.json.truncated).toBe(true);
+    const objects = await agent.all('?fields=*');
+    expect(objects.json.interactions).toHaveLength(1000);
+    expect(objects.json.truncated).toBe(true);
+    const shown = ids(objects).filter((id) => created.includes(id));
+    expect(shown).toEqual([...created].sort().slice(0, shown.length));
+    // A list that fits says nothing more.
+    expect((await agent.mine()).json).toEqual({ statusCode: 0, uris: [] });
+  });
+});

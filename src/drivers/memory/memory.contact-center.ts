@@ -140,7 +140,7 @@ export class MemoryContactCenter implements Driver {
   async list(command: ListCommand): Promise<Interaction[]> {
     this.tick();
     const filter = { agentId: command.agentId, workbin: command.workbin };
-    return this.store.list(command.service, filter).map(copyInteraction);
+    return this.store.list(command.service, filter, command.limit).map(copyInteraction);
   }
 
   async locate(id: string): Promise<string | undefined> {

@@ -159,17 +159,20 @@ export class InteractionStore {
 
   /**
    * Live interactions of a service, or of every service a pattern matches (`*`), through the narrowest index the
-   * filter allows. Without a filter this walks the services' retained stopped interactions too, which retention
-   * bounds.
+   * filter allows, oldest first, at most `limit`. Without a filter this walks the services' retained stopped
+   * interactions too, which retention bounds.
    */
-  list(service: string, filter: ListFilter): Interaction[] {
+  list(service: string, filter: ListFilter, limit = Number.POSITIVE_INFINITY): Interaction[] {
+    const out: Interaction[] = [];
     if (!isPattern(service)) {
       const space = this.services.get(service);
-      return space ? listSpace(space, filter, []) : [];
+      return space ? listSpace(space, filter, out, limit) : out;
     }
     const matches = compilePattern(service);
-    const out: Interaction[] = [];
-    for (const [name, space] of this.services) if (matches(name)) listSpace(space, filter, out);
+    for (const [name, space] of this.services) {
+      if (out.length >= limit) break;
+      if (matches(name)) listSpace(space, filter, out, limit);
+    }
     return out;
   }
 
@@ -223,10 +226,11 @@ export class InteractionStore {
 }
 
 /** Appends to `out` the live interactions of one service that pass the filter; with a workbin, the agent is its owner. */
-function listSpace(space: ServiceSpace, { agentId, workbin }: ListFilter, out: Interaction[]): Interaction[] {
+function listSpace(space: ServiceSpace, { agentId, workbin }: ListFilter, out: Interaction[], limit: number): Interaction[] {
   const source = workbin !== undefined ? space.byWorkbin.get(workbin) : agentId !== undefined ? space.byAgent.get(agentId) : space.byId;
   if (!source) return out;
   for (const interaction of source.values()) {
+    if (out.length >= limit) break;
     if (interaction.state === 'stopped') continue;
     if (agentId !== undefined && (workbin !== undefined ? interaction.workbinAgentId : interaction.agentId) !== agentId) continue;
     out.push(interaction);

@@ -50,7 +50,9 @@ class WweDriver implements Driver {
   async list(command: ListCommand): Promise<Interaction[]> {
     this.assertActsFor(command.agentId);
     const { body, status } = await this.call(toListRequest(command), command, undefined);
-    return toInteractions(body, command.service, status);
+    const interactions = toInteractions(body, command.service, status);
+    // Workspace lists have no paging (spec, /me/interactions): the answer is bounded by the client's body limit.
+    return command.limit === undefined ? interactions : interactions.slice(0, command.limit);
   }
 
   async health(): Promise<DriverHealth> {

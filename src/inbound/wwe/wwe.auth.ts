@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/errors';
-import { compilePattern, type NameMatcher } from '../../core/pattern';
+import { compilePattern, isPattern, type NameMatcher } from '../../core/pattern';
 import { parseBasicAuth } from '../../http/basic-auth';
 import { createBasicVerifier, type Client } from '../../http/credentials';
 import type { WweInboundConfig } from './wwe.config';
@@ -37,8 +37,19 @@ export function createAgentCheck(users: WweInboundConfig['users']): AgentCheck {
     const client = verify(authorization);
     const user = client === undefined ? undefined : users[client.label];
     if (!client || !user) throw notAuthenticated();
-    return { id: client.label, scope: user.services, sees: client.allows, client };
+    return { id: client.label, scope: user.services, sees: seenThrough(user.services, client.allows), client };
   };
+}
+
+/**
+ * A backend with no services of its own (Workspace) lists under the pattern it was asked for, and the id index
+ * keeps that label: such an interaction may be of any service the pattern covers, so only an agent who sees every
+ * service sees it. A literal match of the pattern against the agent's own (`sales-*` against `sales-*`) would show
+ * a scoped agent everything behind a catch-all route.
+ */
+function seenThrough(scope: string[], allows: NameMatcher): NameMatcher {
+  const seesAll = scope.includes('*');
+  return (service) => (isPattern(service) ? seesAll : allows(service));
 }
 
 const notAuthenticated = (): GatewayError => new GatewayError('unauthorized', 'User is not authenticated');

@@ -15,6 +15,17 @@ export const WWE_BASE_PATH = '/api/v2';
 
 const ok = (body: Record<string, unknown>): OutboundResponse => ({ status: 200, body: { statusCode: 0, ...body } });
 
+/**
+ * The most interactions one list answers (`/me/interactions`, `/interactions`, GetWorkbinContent), oldest first.
+ * Workspace lists have no paging (spec); past the cap the answer says `"truncated":true` rather than look complete.
+ */
+export const WWE_LIST_LIMIT = 1000;
+
+interface Listed {
+  interactions: Interaction[];
+  truncated: boolean;
+}
+
 /** A Host header fit to put in a URI; anything else makes the URIs relative rather than echo a client's text. */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -63,14 +74,19 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
     return parseJson(req.body, deps.limits.maxFields);
   };
 
-  /** Live interactions across every service pattern of the agent's scope, once each. */
-  const listVisible = async (req: InboundRequest, agent: Agent, context: CommandContext, filter: { agentId?: string; workbin?: string }) => {
+  /**
+   * Live interactions across every service pattern of the agent's scope, once each, at most WWE_LIST_LIMIT. Each
+   * scope entry is asked for one more than that: an answer that comes back full may hold more than was shown.
+   */
+  const listVisible = async (req: InboundRequest, agent: Agent, context: CommandContext, filter: { agentId?: string; workbin?: string }): Promise<Listed> => {
     const seen = new Set<string>();
     const out: Interaction[] = [];
+    const limit = WWE_LIST_LIMIT + 1;
+    let truncated = false;
     for (const service of agent.scope) {
       let listed: Interaction[];
       try {
-        ({ result: listed } = await deps.execute({ kind: 'list', service, context, ...filter }, req));
+        ({ result: listed } = await deps.execute({ kind: 'list', service, context, ...filter, limit }, req));
       } catch (err) {
         // A scope entry whose backend cannot list has nothing to show; any other failure fails the request.
         if (err instanceof GatewayError && err.code === 'unsupported') continue;
@@ -78,18 +94,23 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
       }
       for (const interaction of listed) {
         if (seen.has(interaction.id) || !agent.sees(interaction.service)) continue;
+        if (out.length === WWE_LIST_LIMIT) return { interactions: out, truncated: true };
         seen.add(interaction.id);
         out.push(interaction);
       }
+      if (listed.length >= limit) truncated = true;
     }
-    return out;
+    return { interactions: out, truncated };
   };
 
   /** `?fields=*` → the interactions themselves; otherwise their URIs (spec, /me/interactions). */
-  const renderList = (req: InboundRequest, interactions: Interaction[]): OutboundResponse =>
-    new URLSearchParams(req.query).get('fields') === '*'
-      ? ok({ interactions: interactions.map(renderInteraction) })
-      : ok({ uris: interactions.map((i) => interactionUri(req, i.id)) });
+  const renderList = (req: InboundRequest, { interactions, truncated }: Listed): OutboundResponse =>
+    ok({
+      ...(new URLSearchParams(req.query).get('fields') === '*'
+        ? { interactions: interactions.map(renderInteraction) }
+        : { uris: interactions.map((i) => interactionUri(req, i.id)) }),
+      ...(truncated && { truncated }),
+    });
 
   const operate = async (req: InboundRequest): Promise<OutboundResponse> => {
     const { agent, context } = begin(req, 'agent');
@@ -97,8 +118,8 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
     if (operation.kind === 'workbinContent') {
       // The caller's own workbin of that name, across every service the agent may see; the path's id plays no part.
       req.facts.command = 'list';
-      const interactions = await listVisible(req, agent, context, { workbin: operation.workbin, agentId: agent.id });
-      return ok({ referenceId: ++referenceId, interactions: interactions.map(renderInteraction) });
+      const { interactions, truncated } = await listVisible(req, agent, context, { workbin: operation.workbin, agentId: agent.id });
+      return ok({ referenceId: ++referenceId, interactions: interactions.map(renderInteraction), ...(truncated && { truncated }) });
     }
     const id = req.params.id!;
     const service = await serviceOf(id, agent);
