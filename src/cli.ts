@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config/loader';
 import { baseUrlWarnings } from './drivers/base-url';
 import { inboundRegistry } from './inbound/registry';
 import { exitOnSignals, startGateway, StartError } from './main';
+import { configSecrets } from './observability/config-secrets';
 import { createLogger } from './observability/logger';
 
 const USAGE = `usage: omgw [command] [options]
@@ -54,7 +55,7 @@ async function start(args: string[]): Promise<number | undefined> {
   const { config: file, positional } = parseArgs(args);
   if (positional.length > 0) throw new UsageError(`start takes no argument "${positional[0]}" (use --config FILE)`);
   const { config, source } = loadConfig(file);
-  const logger = createLogger({ level: config.logging.level, sensitiveKeys: config.logging.sensitiveKeys });
+  const logger = createLogger({ level: config.logging.level, sensitiveKeys: config.logging.sensitiveKeys, secrets: configSecrets(config) });
   const listeningFields = { config: source, backends: Object.keys(config.backends) };
   const workers = workerCount(config.server.workers);
   if (workers > 1 && cluster.isPrimary) {

@@ -8,6 +8,8 @@ import { createFieldRedactor } from './redact';
 export interface LoggerOptions {
   level: 'error' | 'warn' | 'info' | 'debug';
   sensitiveKeys: readonly string[];
+  /** The config's own secret values (config-secrets.ts), blanked wherever they appear in a line. */
+  secrets?: readonly string[];
   /** Where lines go, each written as it is logged; absent: stdout, batched per event-loop turn (12-factor). */
   stream?: NodeJS.WritableStream;
 }
@@ -38,7 +40,7 @@ class SinkTransport extends TransportStream {
  * only for values it refuses (BigInt, cycles).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const redact = createFieldRedactor(options.sensitiveKeys);
+  const redact = createFieldRedactor(options.sensitiveKeys, options.secrets);
   const line = winston.format((info) => {
     const fields = info as Record<string, unknown>;
     for (const key of Object.keys(fields)) if (key !== 'level' && key !== 'message') fields[key] = redact(key, fields[key]);
