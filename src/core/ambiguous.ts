@@ -3,15 +3,11 @@ import { toGatewayError, type GatewayError } from './errors';
 import type { Created, Interaction } from './interaction';
 import type { Logger } from './logger';
 import type { Next, Outcome, Stage } from './pipeline';
+import { withResolveReserve, writeResolvingOutcome } from './write-outcome';
 
 /**
- * Part of a create's deadline kept back to resolve an unknown outcome: an upstream that hangs on every attempt
- * must still leave time for the get by externalId that finds what it applied.
- */
-const RESOLVE_SHARE = 0.25;
-
-/**
- * Creates that carry an externalId have the outcomes a plain create would get wrong resolved (DESIGN §7):
+ * Writes whose outcome a plain call would get wrong are resolved (DESIGN §7). Updates and stops: see
+ * write-outcome.ts. Creates that carry an externalId:
  * - the upstream may have applied it but the answer was lost (reset, timeout, 500): a get by externalId finds the
  *   interaction, which is the answer; none found leaves the original failure;
  * - the upstream says "already exists" for an externalId this create (or an earlier try of it whose outcome is
@@ -21,8 +17,11 @@ export function resolveStage(logger: Logger): Stage {
   return {
     name: 'resolve',
     // A backend that cannot read (VSP creates only) cannot be asked what it applied.
-    run: (command, route, next) =>
-      command.kind === 'create' && command.externalId !== undefined && route.driver.get ? createResolvingOutcome(command, next, logger) : next(),
+    run(command, route, next) {
+      if (!route.driver.get) return next();
+      if (command.kind === 'stop' || command.kind === 'update') return writeResolvingOutcome(command, next, logger);
+      return command.kind === 'create' && command.externalId !== undefined ? createResolvingOutcome(command, next, logger) : next();
+    },
   };
 }
 
@@ -42,13 +41,6 @@ async function createResolvingOutcome(command: CreateCommand, next: Next, logger
 function worthResolving(error: GatewayError, resumed: boolean): boolean {
   const mayHaveApplied = error.details.applied === 'unknown';
   return error.code === 'already_exists' ? mayHaveApplied || resumed : error.retryable && mayHaveApplied;
-}
-
-function withResolveReserve(command: CreateCommand): CreateCommand {
-  const { deadline } = command.context;
-  if (deadline === undefined) return command;
-  const now = Date.now();
-  return { ...command, context: { ...command.context, deadline: now + Math.max(0, (deadline - now) * (1 - RESOLVE_SHARE)) } };
 }
 
 /** The live interaction with the create's externalId, as a create's answer; undefined when none can be found. */

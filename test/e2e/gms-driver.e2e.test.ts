@@ -176,7 +176,7 @@ describe('gms driver against a recording GMS upstream', () => {
   });
 
   describe('answers mapped to canonical errors', () => {
-    it('statusCode 1 is upstream_unavailable (retryable) and weighed as a 503: a get is repeated, a stop is not', async () => {
+    it('statusCode 1 is upstream_unavailable (retryable) and weighed as a 503: a get and a stop are repeated, a create without externalId is not', async () => {
       const down: Reply = { status: 200, json: { statusCode: 1, errors: [{ code: 1, advice: 'Interaction Server is down' }] } };
       upstream.answer(down, down, down);
       const err = await failure(driver.get!(getCmd(byId('i'))), 'upstream_unavailable');
@@ -192,10 +192,12 @@ describe('gms driver against a recording GMS upstream', () => {
       expect((await driver.get!(getCmd(byId('01QG0Q2S5S50G000')))).id).toBe('01QG0Q2S5S50G000');
       expect(upstream.recorded).toHaveLength(2);
 
-      upstream.answer(down, down);
+      upstream.answer(down, down, down);
       await failure(driver.stop!(stopCmd()), 'upstream_unavailable');
+      expect(upstream.recorded).toHaveLength(3);
+      upstream.answer(down, down);
       await failure(driver.create!(createCmd()), 'upstream_unavailable');
-      expect(upstream.recorded).toHaveLength(2);
+      expect(upstream.recorded).toHaveLength(1);
     });
 
     it('2/248 is not_found naming the interaction, the advice kept for the log line but not answered', async () => {
@@ -225,11 +227,11 @@ describe('gms driver against a recording GMS upstream', () => {
       }
     });
 
-    it('HTTP 503 is upstream_unavailable', async () => {
-      upstream.answer({ status: 503, text: 'down' });
+    it('HTTP 503 is upstream_unavailable (a stop is repeated)', async () => {
+      upstream.answer({ status: 503, text: 'down' }, { status: 503, text: 'down' }, { status: 503, text: 'down' });
       const err = await failure(driver.stop!(stopCmd()), 'upstream_unavailable');
       expect(err.details.upstreamStatus).toBe(503);
-      expect(upstream.recorded).toHaveLength(1);
+      expect(upstream.recorded).toHaveLength(3);
     });
 
     it('a garbage or wrong-shape body is upstream_rejected', async () => {

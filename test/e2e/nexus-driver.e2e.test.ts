@@ -236,7 +236,7 @@ describe('nexus driver against a recording Nexus upstream', () => {
       expect(upstream.recorded).toHaveLength(1);
     });
 
-    it('a 200 whose envelope says 5xx is weighed as a 503: a get is retried, a create without externalId sent once', async () => {
+    it('a 200 whose envelope says 5xx is weighed as a 503: a get and a stop are retried, a create without externalId sent once', async () => {
       const down: Reply = { status: 200, json: { status: { code: 503, message: 'database down' } } };
       upstream.answer(down, down, { status: 200, json: { status: { code: 0 }, data: INTERACTION } });
       expect((await driver.get!(getCmd(byId('I1')))).id).toBe('I1');
@@ -250,8 +250,10 @@ describe('nexus driver against a recording Nexus upstream', () => {
 
       upstream.answer(down, down);
       await failure(driver.create!(createCmd({ userData: [str('k', 'v')] })), 'upstream_unavailable');
+      expect(upstream.recorded).toHaveLength(1);
+      upstream.answer(down, down, down);
       await failure(driver.stop!(stopCmd()), 'upstream_unavailable');
-      expect(upstream.recorded).toHaveLength(2);
+      expect(upstream.recorded).toHaveLength(3);
     });
 
     it('a create with externalId may be repeated after a 503', async () => {
@@ -278,12 +280,12 @@ describe('nexus driver against a recording Nexus upstream', () => {
       await failure(driver.stop!(stopCmd()), 'conflict');
     });
 
-    it('an upstream hanging past timeoutMs → upstream_timeout, a stop sent once', async () => {
-      upstream.answer(hang);
+    it('an upstream hanging past timeoutMs → upstream_timeout; a stop is repeated (the core resolves a repeat of one applied)', async () => {
+      upstream.answer(hang, hang, hang);
       const started = Date.now();
       await failure(driver.stop!(stopCmd()), 'upstream_timeout');
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(upstream.recorded).toHaveLength(1);
+      expect(upstream.recorded).toHaveLength(3);
     });
   });
 

@@ -181,8 +181,12 @@ describe('wwe driver against a recording Workspace upstream', () => {
       expect((await driver.get!(getCmd(byId(ID)))).id).toBe(ID);
       expect(upstream.total()).toBe(2);
       upstream.answer(refusal(4), OK);
-      await failure(driver.stop!(stopCmd()), 'upstream_unavailable');
+      await failure(driver.agent!(agentCmd({ op: 'accept' })), 'upstream_unavailable');
       expect(upstream.total()).toBe(1);
+      // Complete sets a state: repeated (the core resolves a repeat refused because the first was applied).
+      upstream.answer(refusal(4), OK);
+      await driver.stop!(stopCmd());
+      expect(upstream.total()).toBe(2);
     });
 
     it('the older success forms of the spec ({"status":"ok"}, {"status":0}, an empty 200) are successes; {"status":"error"} is not', async () => {

@@ -43,14 +43,18 @@ class GmsDriver implements Driver {
     return this.read(res, command.ref, (answer) => toInteraction(answer, res.status, command.service));
   }
 
-  /** Not repeated: a stop sent twice answers 253 the second time, and an update may race a later one. */
+  /**
+   * Repeatable: `change[k]` and `delete[k]` only set and delete keys, so a repeat after a timeout or a reset leaves
+   * the same user data; a stop repeated after one that was applied answers 253, which the core resolves by reading
+   * the interaction back (stopped: done).
+   */
   async update(command: UpdateCommand): Promise<void> {
-    const res = await this.send(toUpdateRequest(command), command, false);
+    const res = await this.send(toUpdateRequest(command), command, true);
     this.read(res, command.ref, () => undefined);
   }
 
   async stop(command: StopCommand): Promise<void> {
-    const res = await this.send(toStopRequest(command), command, false);
+    const res = await this.send(toStopRequest(command), command, true);
     this.read(res, command.ref, () => undefined);
   }
 

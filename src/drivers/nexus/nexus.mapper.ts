@@ -78,7 +78,8 @@ export const needsLookup = (command: UpdateCommand, strategy: UpsertStrategy): b
  * addedProperties for the rest; `changed` / `added` send every upserted key one way.
  * The wire has no order between its three groups, so the changes are folded first: each key goes once, by the
  * last change that names it (a key deleted and then set again is sent as added). No duplicate keys either:
- * Workspace AttachUserData's keepDuplicates is lost. Not idempotent: a replayed add could add twice.
+ * Workspace AttachUserData's keepDuplicates is lost. So the body only sets and deletes keys: sending it again
+ * leaves the same user data, and the upstream client may repeat it after a timeout or a reset (DESIGN §5).
  */
 export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy, presentKeys: ReadonlySet<string> = new Set()): NexusRequest {
   assertValidCommand(command);
@@ -108,18 +109,21 @@ export function toUpdateRequest(command: UpdateCommand, strategy: UpsertStrategy
   if (Object.keys(added).length > 0) body.addedProperties = added;
   if (deleted.length > 0) body.deletedProperties = deleted;
   if (Object.keys(body).length === 0) throw invalid('Nothing to update: at least one user-data change is required');
-  return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/update`, body, idempotent: false };
+  return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/update`, body, idempotent: true };
 }
 
 const upsertGroup = (key: string, strategy: UpsertStrategy, presentKeys: ReadonlySet<string>): 'changed' | 'added' =>
   strategy === 'lookup' ? (presentKeys.has(key) ? 'changed' : 'added') : strategy;
 
-/** stopInteractionRequest; always a JSON object, `{}` without a reason. A repeated stop answers 409, so not idempotent. */
+/**
+ * stopInteractionRequest; always a JSON object, `{}` without a reason. Repeatable: a repeat after an attempt that
+ * was applied answers 409, which the core resolves by reading the interaction back (stopped: done).
+ */
 export function toStopRequest(command: StopCommand): NexusRequest {
   const body: JsonObject = {};
   if (command.reasonSystemName !== undefined) body.reasonSystemName = command.reasonSystemName;
   if (command.reasonDescription !== undefined) body.reasonDescription = command.reasonDescription;
-  return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/stop`, body, idempotent: false };
+  return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/stop`, body, idempotent: true };
 }
 
 /** The request as the shared client sends it, with the spec's x-api-key and the caller's trace and request ids. */

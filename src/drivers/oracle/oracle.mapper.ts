@@ -82,9 +82,12 @@ export function toCreateRequest(command: CreateCommand, config: Pick<OracleDrive
   return { method: 'POST', path: '/interactions', body, idempotent: false };
 }
 
-/** PATCH StatusCd + EndTime. Not repeated: once closed, a second close is the caller's conflict to hear about. */
+/**
+ * PATCH StatusCd + EndTime. Repeatable: closing a closed interaction changes nothing, and a repeat refused because
+ * the first was applied is resolved by the core reading the interaction back (closed: done).
+ */
 export function toCloseRequest(interactionId: number, at: Date): OracleRequest {
-  return { method: 'PATCH', path: `/interactions/${interactionId}`, body: { StatusCd: STATUS_CLOSED, EndTime: at.toISOString() }, idempotent: false };
+  return { method: 'PATCH', path: `/interactions/${interactionId}`, body: { StatusCd: STATUS_CLOSED, EndTime: at.toISOString() }, idempotent: true };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { upstreamClientFor, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
+import { markIfUncertain } from '../http/upstream.failure';
 import { checkWweAnswer, toInteraction, toInteractions, wweMessage } from './wwe.answer';
 import { wweDriverConfigSchema, type WweDriverConfig } from './wwe.config';
 import { toAgentRequest, toCompleteRequest, toGetRequest, toListRequest, toUpdateRequests, toUpstreamRequest, type WweRequest } from './wwe.mapper';
@@ -85,7 +86,7 @@ class WweDriver implements Driver {
       return { body: checkWweAnswer(res.status, parsed, ref), status: res.status };
     } catch (err) {
       if (err instanceof GatewayError) this.logRefusal(err, res, parsed, command, request);
-      throw err;
+      throw markIfUncertain(err, res);
     }
   }
 

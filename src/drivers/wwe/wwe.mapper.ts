@@ -10,6 +10,8 @@ export interface WweRequest {
   method: 'GET' | 'POST';
   path: string;
   body?: Record<string, unknown>;
+  /** Safe to send again after a timeout or a reset (reads; operations that set a state or user-data values). */
+  idempotent?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export const toGetRequest = (ref: InteractionRef): WweRequest => ({ method: 'GET
 const operation = (ref: InteractionRef, body: Record<string, unknown>): WweRequest => ({ method: 'POST', path: `/me/interactions/${idOf(ref)}`, body });
 
 /** A canonical stop is the agent's Complete; Workspace carries no stop reason, so one given is not sent. */
-export const toCompleteRequest = (ref: InteractionRef): WweRequest => operation(ref, { operationName: 'Complete' });
+export const toCompleteRequest = (ref: InteractionRef): WweRequest => ({ ...operation(ref, { operationName: 'Complete' }), idempotent: true });
 
 /**
  * One Workspace operation per change, in order: upsert and replace → UpdateUserData, add → AttachUserData when it
@@ -36,9 +38,11 @@ export const toCompleteRequest = (ref: InteractionRef): WweRequest => operation(
  */
 export function toUpdateRequests(command: UpdateCommand): WweRequest[] {
   return command.changes.map((change) => {
-    if (change.op === 'delete') return operation(command.ref, { operationName: 'DeleteUserData', keys: change.keys });
-    const operationName = change.op === 'add' && change.keepDuplicates ? 'AttachUserData' : 'UpdateUserData';
-    return operation(command.ref, { operationName, userData: userDataToObject(change.entries) });
+    if (change.op === 'delete') return { ...operation(command.ref, { operationName: 'DeleteUserData', keys: change.keys }), idempotent: true };
+    const attach = change.op === 'add' && change.keepDuplicates === true;
+    const request = operation(command.ref, { operationName: attach ? 'AttachUserData' : 'UpdateUserData', userData: userDataToObject(change.entries) });
+    // Attach sent twice attaches twice; Update and Delete sent twice leave the same user data.
+    return attach ? request : { ...request, idempotent: true };
   });
 }
 
@@ -74,8 +78,9 @@ export function toUpstreamRequest(request: WweRequest, context: CommandContext, 
     authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`,
     'x-request-id': context.requestId,
   };
-  // Only reads are repeated: Accept or Complete sent twice answers 2 the second time, Attach would attach twice.
-  const upstream: UpstreamRequest = { method: request.method, path: request.path, headers, idempotent: request.method === 'GET' };
+  // Reads, and the operations marked idempotent: Accept sent twice answers 2 the second time, Attach would attach
+  // twice. A Complete repeated after one that was applied answers 2 too, which the core resolves by reading back.
+  const upstream: UpstreamRequest = { method: request.method, path: request.path, headers, idempotent: request.method === 'GET' || request.idempotent === true };
   if (request.body !== undefined) {
     headers['content-type'] = 'application/json';
     upstream.body = JSON.stringify(request.body);

@@ -119,7 +119,7 @@ describe('nexus driver mapper: requests', () => {
       method: 'POST',
       path: '/openmedia/svc/interactions/I1/update',
       body: { changedProperties: { a: '1' }, addedProperties: { b: '2' }, deletedProperties: ['c', 'd'] },
-      idempotent: false,
+      idempotent: true,
     });
   });
 
@@ -166,7 +166,7 @@ describe('nexus driver mapper: requests', () => {
       method: 'POST',
       path: '/openmedia/svc/interactions/I1/stop',
       body: { reasonSystemName: 'RSN-123', reasonDescription: 'ORDER CANCELLED' },
-      idempotent: false,
+      idempotent: true,
     });
     expect(toStopRequest(stop()).body).toEqual({});
   });
@@ -185,7 +185,7 @@ describe('nexus driver mapper: requests', () => {
         'idempotency-key': 'idem-1',
       },
       body: '{}',
-      idempotent: false,
+      idempotent: true,
       deadline: 42,
     });
     expect(toUpstreamRequest(toGetRequest('svc', byId('I1')), context, 'secret')).toEqual({
