@@ -29,7 +29,8 @@ export async function writeResolvingOutcome(command: StopCommand | UpdateCommand
       logger.info(`An unknown ${command.kind} outcome was resolved by reading the interaction back`, { requestId: command.context.requestId, code: error.code });
       return { result: undefined, backend: interaction.backend };
     }
-    throw error.details.applied === 'unknown' ? outcomeUnknown(error, command.kind) : error;
+    // An error naming what was applied in part (details.partial) says enough already.
+    throw error.details.applied === 'unknown' && error.details.partial === undefined ? outcomeUnknown(error, command.kind) : error;
   }
 }
 
