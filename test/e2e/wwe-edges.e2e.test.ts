@@ -1,4 +1,5 @@
 import { FakeUpstream } from '../support/fake-upstream';
+import { memoryLogger } from '../support/log-capture';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { call } from '../support/http-call';
 import { workspaceAs } from '../support/workspace';
@@ -129,5 +130,80 @@ describe('Workspace lists are bounded and keep to the agent’s services', () =>
     expect(shown).toEqual([...created].sort().slice(0, shown.length));
     // A list that fits says nothing more.
     expect((await agent.mine()).json).toEqual({ statusCode: 0, uris: [] });
+  });
+});
+
+/**
+ * A hostile or careless Workspace client, on configured agents: every bad request is a Workspace failure naming
+ * what is wrong, in exactly one log line with its request id, never a 5xx, and the interaction is unchanged.
+ */
+describe('Workspace against a hostile client', () => {
+  const logger = memoryLogger();
+  let gw: TestGateway;
+  const boss = workspaceAs(() => gw.url, 'boss', 'boss-pw');
+  let seq = 0;
+
+  beforeAll(async () => {
+    gw = await startGateway(
+      {
+        inbound: { wwe: { users: { boss: 'boss-pw', carl: { password: 'carl-pw', services: ['support'] }, sally: { password: 'sally-pw', services: ['sales-*'] } } } },
+        backends: { sim: { driver: 'memory' } },
+        routes: [{ service: '*', backend: 'sim' }],
+      },
+      { logger },
+    );
+  });
+  afterAll(() => gw?.close());
+
+  async function ownedByBoss(service = 'support'): Promise<string> {
+    const id = (await call(gw, `/genesys/2/openmedia/${service}`, { method: 'POST', headers: FORM, body: 'userData%5Bk%5D=v' })).json.interactionId as string;
+    expect((await boss.operate(id, { operationName: 'Accept' })).json).toMatchObject({ statusCode: 0 });
+    return id;
+  }
+
+  /** One request with its own request id: its answer, and the log lines that name that id. */
+  async function operate(id: string, body: unknown) {
+    const requestId = `hostile-${++seq}`;
+    const res = await boss.operate(id, body, { 'x-request-id': requestId });
+    const lines = logger.lines.filter((l) => l.fields.requestId === requestId);
+    return { res, lines };
+  }
+
+  const long = 'q'.repeat(256);
+  it.each([
+    ['a queueName of 256 characters', 10, { operationName: 'PlaceInQueue', queueName: long }],
+    ['a workbin with a control character', 10, { operationName: 'PlaceInWorkbin', workbin: 'a\nb' }],
+    ['a workbin that is a number', 10, { operationName: 'PlaceInWorkbin', workbin: 5 }],
+    ['a GetWorkbinContent workbin that is an object', 10, { operationName: 'GetWorkbinContent', workbin: { a: 1 } }],
+    ['a userId of 256 characters', 10, { operationName: 'Transfer', userId: long }],
+    ['a userId that is an object', 10, { operationName: 'SingleStepTransfer', userId: { id: 'carl' } }],
+    ['a targetUri naming a user of 256 characters', 10, { operationName: 'Transfer', targetUri: `http://x/api/v2/users/${long}` }],
+    ['keys that are a string', 10, { operationName: 'DeleteUserData', keys: 'k' }],
+    ['userData that is an array', 10, { operationName: 'AttachUserData', userData: [{ k: 'v' }] }],
+    ['a user-data value over the 64 KiB an interaction may hold', 10, { operationName: 'UpdateUserData', userData: { Blob: 'x'.repeat(70_000) } }],
+    ['a body over the 1 MB limit', 10, { operationName: 'UpdateUserData', userData: { Blob: 'x'.repeat(1_100_000) } }],
+    ['an operationName in another case', 10, { operationName: 'accept' }],
+    ['a Transfer to an agent nobody configured', 6, { operationName: 'Transfer', userId: 'nobody' }],
+    ['a Transfer to an agent who may not see the service', 6, { operationName: 'Transfer', userId: 'sally' }],
+    ['a Transfer to __proto__', 6, { operationName: 'Transfer', userId: '__proto__' }],
+  ] as [string, number, unknown][])('%s → statusCode %i, one log line, nothing changed', async (_name, statusCode, body) => {
+    const id = await ownedByBoss();
+    const before = (await boss.get(id)).json;
+    const { res, lines } = await operate(id, body);
+    expect(res.status).toBeLessThan(500);
+    expect(res.json).toEqual(failed(statusCode));
+    expect(res.json.statusMessage).not.toContain('xxxx');
+    expect(lines).toHaveLength(1);
+    // A body over the limit is refused while it arrives, before anyone reads its credential.
+    expect(lines[0]).toMatchObject({ level: 'warn', message: 'request', fields: { dialect: 'wwe', status: res.status } });
+    expect((await boss.get(id)).json).toEqual(before);
+  });
+
+  it('a Transfer to a configured agent who may see the service hands it over', async () => {
+    const id = await ownedByBoss();
+    expect((await boss.operate(id, { operationName: 'Transfer', userId: 'carl' })).json).toMatchObject({ statusCode: 0 });
+    expect((await boss.get(id)).json.interaction).toMatchObject({ state: 'handling', ownerId: 'carl' });
+    const carl = workspaceAs(() => gw.url, 'carl', 'carl-pw');
+    expect((await carl.operate(id, { operationName: 'Complete' })).json).toMatchObject({ statusCode: 0 });
   });
 });

@@ -52,4 +52,23 @@ function seenThrough(scope: string[], allows: NameMatcher): NameMatcher {
   return (service) => (isPattern(service) ? seesAll : allows(service));
 }
 
+/** Whether `agentId` is an agent who may hold an interaction of `service`. */
+export type AgentDirectory = (agentId: string, service: string) => boolean;
+
+/**
+ * The agents a Transfer may name. With `users` configured, only those, and only for a service they may see: an
+ * interaction handed to anyone else would be owned by someone who can never act on it. The sandbox knows no list
+ * of agents, so any name is one.
+ */
+export function createAgentDirectory(users: WweInboundConfig['users']): AgentDirectory {
+  if (users === undefined) return () => true;
+  const agents = new Map(Object.entries(users).map(([name, user]) => [name, seenThrough(user.services, anyOf(user.services))]));
+  return (agentId, service) => agents.get(agentId)?.(service) ?? false;
+}
+
+function anyOf(patterns: string[]): NameMatcher {
+  const matchers = patterns.map(compilePattern);
+  return (service) => matchers.some((m) => m(service));
+}
+
 const notAuthenticated = (): GatewayError => new GatewayError('unauthorized', 'User is not authenticated');

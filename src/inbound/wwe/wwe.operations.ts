@@ -21,9 +21,9 @@ const OPERATIONS = new Map<string, (body: JsonObject) => WweOperation>([
   ['Reject', () => agent({ op: 'reject' })],
   ['Cancel', () => agent({ op: 'cancel' })],
   ['Complete', () => agent({ op: 'complete' })],
-  ['PlaceInQueue', (body) => agent({ op: 'placeInQueue', queue: requiredText(body, 'queueName') })],
-  ['PlaceInWorkbin', (body) => agent({ op: 'placeInWorkbin', workbin: requiredText(body, 'workbin') })],
-  ['GetWorkbinContent', (body) => ({ kind: 'workbinContent', workbin: requiredText(body, 'workbin') })],
+  ['PlaceInQueue', (body) => agent({ op: 'placeInQueue', queue: requiredName(body, 'queueName') })],
+  ['PlaceInWorkbin', (body) => agent({ op: 'placeInWorkbin', workbin: requiredName(body, 'workbin') })],
+  ['GetWorkbinContent', (body) => ({ kind: 'workbinContent', workbin: requiredName(body, 'workbin') })],
   ['Transfer', (body) => agent({ op: 'transfer', targetAgentId: transferTarget(body) })],
   ['SingleStepTransfer', (body) => agent({ op: 'transfer', targetAgentId: transferTarget(body) })],
   ['UpdateUserData', (body) => ({ kind: 'update', change: { op: 'upsert', entries: userDataOf(body) } })],
@@ -57,15 +57,31 @@ function requiredText(body: JsonObject, field: string): string {
   return value;
 }
 
+/**
+ * Longest queue, workbin or agent name: Configuration Server's limit on object names. A name is kept with the
+ * interaction it places, so an unbounded one would grow the contact center past its byte budget.
+ */
+export const MAX_NAME_LENGTH = 255;
+
+/** A queue, workbin or agent name: a string of at most MAX_NAME_LENGTH characters with no control characters. */
+function requiredName(body: JsonObject, field: string): string {
+  const value = requiredText(body, field);
+  if (value.length > MAX_NAME_LENGTH) throw invalid(`${field} is longer than ${MAX_NAME_LENGTH} characters`, field);
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(`${field} holds a control character`, field);
+  return value;
+}
+
 /** The spec's `userId`, or a `targetUri` naming a user (`…/users/{userId}`), as Workspace's transfer targets do. */
 function transferTarget(body: JsonObject): string {
-  if (body.userId !== undefined && body.userId !== null) return requiredText(body, 'userId');
+  if (body.userId !== undefined && body.userId !== null) return requiredName(body, 'userId');
   if (body.targetUri === undefined || body.targetUri === null) throw missing('userId');
   const uri = requiredText(body, 'targetUri');
   const m = /\/users\/([^/?#]+)\/?$/.exec(uri);
   if (!m) throw invalid('targetUri must end in /users/{userId}', 'targetUri');
   // The same rules as an id in a path: a target agent id is used as one by a backend that routes to agents.
-  return decodeIdSegment(m[1]!, 'targetUri');
+  const userId = decodeIdSegment(m[1]!, 'targetUri');
+  if (userId.length > MAX_NAME_LENGTH) throw invalid(`targetUri names a user longer than ${MAX_NAME_LENGTH} characters`, 'targetUri');
+  return userId;
 }
 
 function userDataOf(body: JsonObject): ReturnType<typeof userDataFromObject> {

@@ -5,7 +5,7 @@ import { authenticated } from '../../http/credentials';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { isJsonContentType, parseJson } from '../../http/json';
 import type { InboundDefinition, InboundDeps, InboundRequest, InboundRouter, OutboundResponse } from '../../http/wire';
-import { createAgentCheck, type Agent } from './wwe.auth';
+import { createAgentCheck, createAgentDirectory, type Agent } from './wwe.auth';
 import type { WweInboundConfig } from './wwe.config';
 import { parseOperation } from './wwe.operations';
 import { renderInteraction, renderWweError } from './wwe.render';
@@ -40,6 +40,7 @@ function interactionUri(req: InboundRequest, id: string): string {
 
 function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRouter {
   const checkAgent = createAgentCheck(config.users);
+  const isAgent = createAgentDirectory(config.users);
   let referenceId = 0;
 
   /** The agent first: nothing about an interaction or a body is revealed to a caller who is not one. */
@@ -125,6 +126,10 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
     const service = await serviceOf(id, agent);
     const ref = { by: 'id' as const, value: id };
     if (operation.kind === 'agent') {
+      const { operation: op } = operation;
+      if (op.op === 'transfer' && !isAgent(op.targetAgentId, service)) {
+        throw new GatewayError('not_found', 'The user the transfer names was not found', { ref: op.targetAgentId });
+      }
       await deps.execute({ kind: 'agent', service, context, ref, agentId: agent.id, operation: operation.operation }, req);
     } else {
       await deps.execute({ kind: 'update', service, context, ref, changes: [operation.change], asAgent: agent.id }, req);
