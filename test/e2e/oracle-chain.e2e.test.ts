@@ -122,6 +122,40 @@ describe('chain: GMS client → front gateway (oracle driver) → back gateway (
     expect(stopped.json.interactionProperties.interactionState).toBe('Stopped');
   });
 
+  it('an update failing part way says which rows were written; sent again, it PATCHes them and no row is doubled', async () => {
+    const created = await gms('/sales', 'externalId=partial-1&userData%5BA%5D=1');
+    const id: string = created.json.interactionId;
+    const rows = `${BASE}/${id}/child/InteractionData`;
+    const relay = forwardTo(() => back.url);
+    // The item, its rows, A and B reach the back gateway; the POST of C meets a 503 there.
+    recorder.answer(relay, relay, relay, relay, { status: 503, json: { title: 'Service Unavailable', status: 503, detail: 'maintenance' } });
+    const update = { changedProperties: { A: '2' }, addedProperties: { B: 'b', C: 'c' } };
+    const nexusUpdate = () =>
+      call(front, `/nexus/v3/openmedia/sales/interactions/${id}/update`, { method: 'POST', headers: { 'x-api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(update) });
+    const failed = await nexusUpdate();
+    expect(failed.status).toBe(503);
+    expect(failed.json.status.message).toMatch(/applied in part: InteractionData rows "A", "B" written, "C" failed$/);
+    expect((await onBack(`/${id}/child/InteractionData`)).json.items.map((r: { DataKey: string; DataValue: string }) => `${r.DataKey}=${r.DataValue}`)).toEqual(['A=2', 'B=b']);
+
+    recorder.answer();
+    expect((await nexusUpdate()).status).toBe(200);
+    expect(sent().map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${BASE}/${id}`,
+      `GET ${rows}?limit=500&offset=0`,
+      `PATCH ${rows}/A`,
+      `PATCH ${rows}/B`,
+      `POST ${rows}`,
+    ]);
+    expect((await onBack(`/${id}/child/InteractionData`)).json).toMatchObject({
+      count: 3,
+      items: [
+        { DataKey: 'A', DataValue: '2' },
+        { DataKey: 'B', DataValue: 'b' },
+        { DataKey: 'C', DataValue: 'c' },
+      ],
+    });
+  });
+
   it("an externalId built to inject into q (x' or '1'='1) is one value end to end, and finds only its own interaction", async () => {
     const plain = await gms('/sales', 'externalId=x&userData%5Bwho%5D=plain');
     const hostile = await gms('/sales', `externalId=${encodeURIComponent("x' or '1'='1")}&userData%5Bwho%5D=hostile`);
