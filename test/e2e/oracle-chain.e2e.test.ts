@@ -156,6 +156,27 @@ describe('chain: GMS client → front gateway (oracle driver) → back gateway (
     });
   });
 
+  it('an Oracle PATCH whose rows were written but whose close failed says so, and sent again closes it', async () => {
+    const oracleFront = (method: string, path: string, body: unknown) =>
+      call(front, BASE + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await oracleFront('POST', '', { OriginalSystemReference: 'patch-partial-1' });
+    expect(created.status).toBe(201);
+    const frontId = created.json.InteractionId;
+    const relay = forwardTo(() => back.url);
+    // The rows reach the back gateway (item, rows, POST), the close's read too; the close itself meets a 503.
+    recorder.answer(relay, relay, relay, relay, { status: 503, json: { title: 'Service Unavailable', status: 503, detail: 'maintenance' } });
+    const patch = { InteractionData: [{ DataKey: 'outcome', DataValue: 'solved' }], StatusCd: 'ORA_SVC_CLOSED' };
+    const failed = await oracleFront('PATCH', `/${frontId}`, patch);
+    expect(failed.status).toBe(503);
+    expect(failed.json.detail).toMatch(/; the InteractionData rows were written, the interaction was not closed$/);
+    expect(recorder.recorded.map((r) => r.method)).toEqual(['GET', 'GET', 'POST', 'GET', 'PATCH']);
+    expect((await oracleFront('GET', `/${frontId}`, undefined)).json).toMatchObject({ StatusCd: 'ORA_SVC_OPEN', InteractionData: [{ DataKey: 'outcome', DataValue: 'solved' }] });
+
+    recorder.answer();
+    const again = await oracleFront('PATCH', `/${frontId}`, patch);
+    expect([again.status, again.json.StatusCd, again.json.InteractionData]).toEqual([200, 'ORA_SVC_CLOSED', [expect.objectContaining({ DataKey: 'outcome', DataValue: 'solved' })]]);
+  });
+
   it("an externalId built to inject into q (x' or '1'='1) is one value end to end, and finds only its own interaction", async () => {
     const plain = await gms('/sales', 'externalId=x&userData%5Bwho%5D=plain');
     const hostile = await gms('/sales', `externalId=${encodeURIComponent("x' or '1'='1")}&userData%5Bwho%5D=hostile`);

@@ -347,6 +347,19 @@ describe('oracle CX interactions over HTTP (memory backend)', () => {
       expect(other.status).toBe(422);
       expect(other.json).toEqual(oracleError(422));
     });
+
+    it('a PATCH writing rows and closing, with its key: both done; sent again, answered as the first', async () => {
+      const id = (await api.post({ OriginalSystemReference: 'idem-patch-1' })).json.InteractionId;
+      const key = { 'idempotency-key': 'oracle-idem-patch-1' };
+      const body = { InteractionData: [{ DataKey: 'outcome', DataValue: 'solved' }], StatusCd: 'ORA_SVC_CLOSED' };
+      const first = await api.patch(`/${id}`, body, key);
+      expect(first.status).toBe(200);
+      expect(first.json).toMatchObject({ StatusCd: 'ORA_SVC_CLOSED', InteractionData: [{ DataKey: 'outcome', DataValue: 'solved' }] });
+      const again = await api.patch(`/${id}`, body, key);
+      expect([again.status, again.json.StatusCd]).toEqual([200, 'ORA_SVC_CLOSED']);
+      // Without the key, the same PATCH is a change of a closed interaction.
+      expect((await api.patch(`/${id}`, body)).status).toBe(409);
+    });
   });
 
   describe('bad input: Oracle error form, never a 5xx, nothing changed', () => {

@@ -103,10 +103,13 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           const where = await access.locate(req);
           const body = parseOracleRequest(patchRequestSchema, jsonBody(req));
           const rows = userDataFromRows(body.InteractionData ?? []);
-          await access.getOpen(where, req);
-          if (rows.length > 0) await update(where, [{ op: 'upsert', entries: rows }], req);
-          if (body.StatusCd === STATUS_CLOSED || body.EndTime) {
-            await deps.execute({ kind: 'stop', service: where.service, context: where.context, ref: where.ref }, req);
+          const closing = body.StatusCd === STATUS_CLOSED || Boolean(body.EndTime);
+          // Nothing to change still answers 409 once closed; otherwise the commands themselves refuse a closed one.
+          if (rows.length === 0 && !closing) await access.getOpen(where, req);
+          if (rows.length > 0) await update(partOf(where, 'rows'), [{ op: 'upsert', entries: rows }], req).catch(inOracleWords(where));
+          if (closing) {
+            const stop = { kind: 'stop' as const, ...partOf(where, 'close') };
+            await deps.execute(stop, req).catch(inOracleWords(where, rows.length > 0 ? AFTER_ROWS : ''));
           }
           return item(200, await access.item(await access.get(where, req), req));
         }),
@@ -152,6 +155,31 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
     };
   },
 };
+
+/**
+ * A PATCH with rows and a close runs two commands. The caller's Idempotency-Key names the PATCH: each command gets
+ * its own record under it, so the PATCH sent again replays both (rather than one meeting the other's record, 422).
+ */
+function partOf(where: Located, part: 'rows' | 'close'): Located {
+  const { idempotencyKey, ...context } = where.context;
+  return idempotencyKey === undefined ? where : { ...where, context: { ...context, idempotencyKey: `${idempotencyKey}#${part}` } };
+}
+
+const AFTER_ROWS = '; the InteractionData rows were written, the interaction was not closed';
+
+/**
+ * A command's refusal as Oracle says it: a closed interaction by its InteractionId (the core names the canonical
+ * id). `partly` says what a PATCH had already written when the failure came.
+ */
+const inOracleWords =
+  (where: Located, partly = '') =>
+  (err: unknown): never => {
+    if (!(err instanceof GatewayError)) throw err;
+    const closed = err.code === 'conflict' && err.details.subject === 'interaction' && err.details.reason === undefined;
+    if (!closed && partly === '') throw err;
+    const message = closed ? `Interaction ${where.interactionId} is closed${partly}` : `${err.message}${partly}`;
+    throw new GatewayError(err.code, message, partly === '' ? err.details : { ...err.details, applied: 'unknown' }, { cause: err });
+  };
 
 const rowNotFound = (where: Located, key: string): GatewayError =>
   new GatewayError('not_found', `Interaction ${where.interactionId} has no InteractionData row ${key}`, { subject: 'interaction', ref: key });
