@@ -7,7 +7,7 @@ import type { Driver } from './core/driver';
 import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from './core/interaction-index';
 import type { StateStore } from './core/state-store';
 import type { Logger } from './core/logger';
-import type { GatewayConfig } from './config/schema';
+import type { GatewayConfig } from './gateway-config';
 import { baseUrlWarnings } from './drivers/base-url';
 import { createDriver } from './drivers/registry';
 import type { GatewayError } from './core/errors';

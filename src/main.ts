@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createGateway, type Gateway } from './app';
 import { GatewayError } from './core/errors';
 import type { Logger } from './core/logger';
-import type { GatewayConfig } from './config/schema';
+import type { GatewayConfig } from './gateway-config';
 
 export interface RunningGateway {
   server: Server;

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { gatewayConfigSchema, type GatewayConfig } from './schema';
 import { interpolate, writtenPath, type Env, type InterpolationProblem } from './interpolate';
 
 export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
@@ -20,8 +19,8 @@ export class ConfigError extends Error {
   }
 }
 
-export interface LoadedConfig {
-  config: GatewayConfig;
+export interface LoadedConfig<Config> {
+  config: Config;
   /** The file read, or BUILT_IN_DEFAULTS. */
   source: string;
 }
@@ -65,45 +64,60 @@ export function parseConfigText(text: string, source: string): unknown {
   return doc.toJS() ?? {};
 }
 
-/**
- * Interpolates `${…}`, validates, then applies `PORT`. Every problem — interpolation, schema, PORT — is listed
- * at once with its path, so one run of `omgw check-config` shows everything to fix.
- */
-export function buildConfig(raw: unknown, env: Env, source = '(inline)'): GatewayConfig {
-  const interpolationProblems: InterpolationProblem[] = [];
-  const interpolated = interpolate(raw ?? {}, env, interpolationProblems);
-  const parsed = gatewayConfigSchema.safeParse(interpolated, { reportInput: true });
-  const problems = interpolationProblems.map((p) => `${formatPath(p.path)}: ${p.message}`);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = writtenPath(interpolated, issue.path);
-      // A value whose reference could not be resolved is reported once, not again for what it became.
-      if (interpolationProblems.some((p) => startsWith(path, p.path))) continue;
-      problems.push(...describeIssue(issue, path, interpolated));
-    }
-  }
-  const port = portOverride(env.PORT);
-  if (typeof port === 'string') problems.push(port);
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(source, [...new Set(problems)]);
-  const config = parsed.data;
-  if (typeof port === 'number') config.server.port = port;
-  return config;
+/** What a config schema must give for the loader to apply PORT. */
+interface WithPort {
+  server: { port: number };
 }
 
-/** Reads and validates the config `start` would use; throws ConfigError listing every problem. */
-export function loadConfig(explicitPath: string | undefined, env: Env = process.env, cwd = process.cwd()): LoadedConfig {
-  const location = resolveConfigPath(explicitPath, env, cwd);
-  if (!location) return { config: buildConfig({}, env, BUILT_IN_DEFAULTS), source: BUILT_IN_DEFAULTS };
-  const { path, origin } = location;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
-    throw new ConfigError(path, [`${path} (from ${origin}): ${why}`], 'cannot read config file');
-  }
-  return { config: buildConfig(parseConfigText(text, path), env, path), source: path };
+export interface ConfigLoader<Config> {
+  /**
+   * Interpolates `${…}`, validates, then applies `PORT`. Every problem — interpolation, schema, PORT — is listed
+   * at once with its path, so one run of `omgw check-config` shows everything to fix.
+   */
+  buildConfig(raw: unknown, env: Env, source?: string): Config;
+  /** Reads and validates the config `start` would use; throws ConfigError listing every problem. */
+  loadConfig(explicitPath: string | undefined, env?: Env, cwd?: string): LoadedConfig<Config>;
+}
+
+/** The loader of a config file whose schema is `schema` (the gateway's is composed from the registries). */
+export function configLoader<Config extends WithPort>(schema: z.ZodType<Config>): ConfigLoader<Config> {
+  const buildConfig = (raw: unknown, env: Env, source = '(inline)'): Config => {
+    const interpolationProblems: InterpolationProblem[] = [];
+    const interpolated = interpolate(raw ?? {}, env, interpolationProblems);
+    const parsed = schema.safeParse(interpolated, { reportInput: true });
+    const problems = interpolationProblems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = writtenPath(interpolated, issue.path);
+        // A value whose reference could not be resolved is reported once, not again for what it became.
+        if (interpolationProblems.some((p) => startsWith(path, p.path))) continue;
+        problems.push(...describeIssue(issue, path, interpolated));
+      }
+    }
+    const port = portOverride(env.PORT);
+    if (typeof port === 'string') problems.push(port);
+    if (problems.length > 0 || !parsed.success) throw new ConfigError(source, [...new Set(problems)]);
+    const config = parsed.data;
+    if (typeof port === 'number') config.server.port = port;
+    return config;
+  };
+
+  const loadConfig = (explicitPath: string | undefined, env: Env = process.env, cwd = process.cwd()): LoadedConfig<Config> => {
+    const location = resolveConfigPath(explicitPath, env, cwd);
+    if (!location) return { config: buildConfig({}, env, BUILT_IN_DEFAULTS), source: BUILT_IN_DEFAULTS };
+    const { path, origin } = location;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
+      throw new ConfigError(path, [`${path} (from ${origin}): ${why}`], 'cannot read config file');
+    }
+    return { config: buildConfig(parseConfigText(text, path), env, path), source: path };
+  };
+
+  return { buildConfig, loadConfig };
 }
 
 /** PORT (DESIGN §6) beats server.port; absent or empty leaves the file's value. A string is a problem. */

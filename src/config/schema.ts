@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_IDEMPOTENCY } from '../core/idempotency.stage';
 import { DEFAULT_OUTBOX } from '../core/outbox.worker';
-import { checkBaseUrl } from '../drivers/base-url';
-import { backendConfigSchema } from '../drivers/registry';
-import { gmsInboundConfigSchema } from '../inbound/gms/gms.config';
-import { nexusInboundConfigSchema } from '../inbound/nexus/nexus.config';
-import { oracleInboundConfigSchema } from '../inbound/oracle/oracle.config';
-import { vspInboundConfigSchema } from '../inbound/vsp/vsp.config';
-import { wweInboundConfigSchema } from '../inbound/wwe/wwe.config';
 import { storeConfigSchema } from '../store/store.config';
 import { rateLimitSchema } from '../http/rate-limit.config';
 import { boolValue, byteSizeValue, intValue, workersValue } from './coerce';
@@ -46,16 +39,6 @@ const serverSchema = z
       })
       .strict()
       .default({ origins: [] }),
-  })
-  .strict();
-
-const inboundSchema = z
-  .object({
-    gms: gmsInboundConfigSchema.default(gmsInboundConfigSchema.parse({})),
-    nexus: nexusInboundConfigSchema.default(nexusInboundConfigSchema.parse({})),
-    wwe: wweInboundConfigSchema.default(wweInboundConfigSchema.parse({})),
-    oracle: oracleInboundConfigSchema.default(oracleInboundConfigSchema.parse({})),
-    vsp: vspInboundConfigSchema.default(vspInboundConfigSchema.parse({})),
   })
   .strict();
 
@@ -99,30 +82,51 @@ const outboxSchema = z
 
 const DEFAULT_BACKEND = 'sim';
 
-export const gatewayConfigSchema = z
-  .object({
-    server: serverSchema.default(serverSchema.parse({})),
-    inbound: inboundSchema.default(inboundSchema.parse({})),
-    backends: z.record(z.string().min(1), backendConfigSchema).default({ [DEFAULT_BACKEND]: { driver: 'memory' } }),
-    services: z.record(z.string().min(1), serviceSchema).default({}),
-    /** First match wins. Absent: every service goes to the first backend. */
-    routes: z.array(routeSchema).optional(),
-    store: storeConfigSchema.default(storeConfigSchema.parse({ kind: 'memory' })),
-    idempotency: idempotencySchema.default(idempotencySchema.parse({})),
-    outbox: outboxSchema.default(outboxSchema.parse({})),
-    logging: loggingSchema.default(loggingSchema.parse({})),
-  })
-  .strict()
-  // Runs even when other parts of the file are invalid (`when`), so one pass lists every problem; the value may
-  // then be partly unparsed, hence the defensive reads.
-  .superRefine((config, ctx) => checkReferences(config as unknown, ctx), { when: () => true })
-  .superRefine((config, ctx) => checkWorkers(config, ctx))
-  .transform((config) => ({
-    ...config,
-    routes: config.routes ?? [{ service: '*', backend: Object.keys(config.backends)[0] ?? DEFAULT_BACKEND }],
-  }));
+/** What a backend's baseUrl check finds (the driver registry's `checkBaseUrl`): an error stops the gateway. */
+export type BaseUrlCheck = (driver: string, baseUrl: unknown) => { level: 'error' | 'warning'; message: string } | undefined;
 
-function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
+/**
+ * The parts of the config that only the registries know, since each dialect and each driver owns its section's
+ * schema: composed by the inbound and driver registries, never named here.
+ */
+export interface ConfigSections<Inbound extends z.ZodType, Backend extends z.ZodType> {
+  /** `inbound:`, every dialect's section with its defaults; absent, all of them with theirs. */
+  inbound: Inbound;
+  /** One entry of `backends:`, chosen by its `driver:`. */
+  backend: Backend;
+  checkBaseUrl: BaseUrlCheck;
+}
+
+/** The whole config file's schema, around the sections the registries give. */
+export function composeGatewayConfigSchema<Inbound extends z.ZodType, Backend extends z.ZodType>(sections: ConfigSections<Inbound, Backend>) {
+  const { inbound, backend, checkBaseUrl } = sections;
+  // The embedded contact center, when the file names no backend (DESIGN §6); every registry has `memory`.
+  const defaultBackends = { [DEFAULT_BACKEND]: { driver: 'memory' } } as unknown as Record<string, z.output<Backend>>;
+  return z
+    .object({
+      server: serverSchema.default(serverSchema.parse({})),
+      inbound,
+      backends: z.record(z.string().min(1), backend).default(defaultBackends),
+      services: z.record(z.string().min(1), serviceSchema).default({}),
+      /** First match wins. Absent: every service goes to the first backend. */
+      routes: z.array(routeSchema).optional(),
+      store: storeConfigSchema.default(storeConfigSchema.parse({ kind: 'memory' })),
+      idempotency: idempotencySchema.default(idempotencySchema.parse({})),
+      outbox: outboxSchema.default(outboxSchema.parse({})),
+      logging: loggingSchema.default(loggingSchema.parse({})),
+    })
+    .strict()
+    // Runs even when other parts of the file are invalid (`when`), so one pass lists every problem; the value may
+    // then be partly unparsed, hence the defensive reads.
+    .superRefine((config, ctx) => checkReferences(config as unknown, ctx, checkBaseUrl), { when: () => true })
+    .superRefine((config, ctx) => checkWorkers(config as unknown as WorkersView, ctx))
+    .transform((config) => ({
+      ...config,
+      routes: config.routes ?? [{ service: '*', backend: Object.keys(config.backends)[0] ?? DEFAULT_BACKEND }],
+    }));
+}
+
+function checkReferences(config: unknown, ctx: z.RefinementCtx, checkBaseUrl: BaseUrlCheck): void {
   if (!isRecord(config)) return;
   const { backends, routes } = config;
   if (!isRecord(backends)) return;
@@ -149,10 +153,13 @@ function checkReferences(config: unknown, ctx: z.RefinementCtx): void {
  * interactions so; the memory store keeps the idempotency records and the id index so, and a retry reaching
  * another worker would run twice (DESIGN §7: scale out through a shared store).
  */
-function checkWorkers(
-  config: { server: { workers: number | 'auto' }; backends: Record<string, { driver: string }>; store: { kind: string } },
-  ctx: z.RefinementCtx,
-): void {
+interface WorkersView {
+  server: { workers: number | 'auto' };
+  backends: Record<string, { driver: string }>;
+  store: { kind: string };
+}
+
+function checkWorkers(config: WorkersView, ctx: z.RefinementCtx): void {
   const { workers } = config.server;
   if (workers === 1) return;
   const inMemory = Object.entries(config.backends).filter(([, b]) => b.driver === 'memory').map(([name]) => name);
@@ -177,6 +184,3 @@ function checkWorkers(
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
-export type BackendConfig = GatewayConfig['backends'][string];

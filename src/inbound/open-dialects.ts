@@ -1,7 +1,4 @@
-import type { GatewayConfig } from '../config/schema';
-import { inboundRegistry } from './registry';
-
-type InboundConfigs = GatewayConfig['inbound'];
+import { inboundRegistry, type InboundConfigs } from './registry';
 
 /**
  * How each dialect is left open, or undefined when it requires credentials. Read from the config alone, so it

@@ -1,4 +1,4 @@
-import { buildConfig } from '../../src/config/loader';
+import { buildConfig } from '../../src/gateway-config';
 import { silentLogger, type Logger } from '../../src/core/logger';
 import { startGateway as start } from '../../src/main';
 

@@ -69,6 +69,3 @@ export interface UpstreamObserver {
 export interface HttpDriverDeps extends DriverDeps {
   observer?: UpstreamObserver;
 }
-
-export { createUpstreamClient, upstreamClientFor, type UpstreamClientOptions } from './upstream.client';
-export { parseJsonBody } from './upstream.json';

@@ -2,7 +2,9 @@ import type { CreateCommand, GetCommand, StopCommand, UpdateCommand } from '../.
 import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
-import { upstreamClientFor, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
+import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
+import { upstreamClientFor } from '../http/upstream.client';
+import { parseJsonBody } from '../http/upstream.json';
 import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { probeApiRoot } from '../http/upstream.probe';
 import { nexusDriverConfigSchema, type NexusDriverConfig } from './nexus.config';

@@ -2,7 +2,9 @@ import type { AgentCommand, CommandContext, GetCommand, InteractionRef, ListComm
 import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
-import { upstreamClientFor, parseJsonBody, type HttpDriverDeps, type UpstreamClient, type UpstreamResponse } from '../http/upstream';
+import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
+import { upstreamClientFor } from '../http/upstream.client';
+import { parseJsonBody } from '../http/upstream.json';
 import { markIfUncertain } from '../http/upstream.failure';
 import { checkWweAnswer, toInteraction, toInteractions, wweMessage } from './wwe.answer';
 import { wweDriverConfigSchema, type WweDriverConfig } from './wwe.config';

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BUILT_IN_DEFAULTS, ConfigError, loadConfig, parseConfigText } from '../../../src/config/loader';
+import { BUILT_IN_DEFAULTS, ConfigError, parseConfigText } from '../../../src/config/loader';
+import { loadConfig } from '../../../src/gateway-config';
 
 let dir: string;
 beforeEach(() => {

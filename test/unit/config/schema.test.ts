@@ -1,4 +1,5 @@
-import { buildConfig, ConfigError } from '../../../src/config/loader';
+import { ConfigError } from '../../../src/config/loader';
+import { buildConfig } from '../../../src/gateway-config';
 
 /** The problems buildConfig reports for a config object, or [] when it is valid. */
 function problemsOf(raw: unknown, env: Record<string, string | undefined> = {}): string[] {

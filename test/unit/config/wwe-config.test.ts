@@ -1,4 +1,5 @@
-import { buildConfig, ConfigError } from '../../../src/config/loader';
+import { ConfigError } from '../../../src/config/loader';
+import { buildConfig } from '../../../src/gateway-config';
 
 function problemsOf(raw: unknown): string[] {
   try {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { buildConfig } from '../../../src/config/loader';
+import { buildConfig } from '../../../src/gateway-config';
 
 /**
  * docker-compose.yml sets every variable the config of each of its services reads, so `docker compose up` never

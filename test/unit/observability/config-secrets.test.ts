@@ -1,4 +1,4 @@
-import { buildConfig } from '../../../src/config/loader';
+import { buildConfig } from '../../../src/gateway-config';
 import { configSecrets } from '../../../src/observability/config-secrets';
 import { createRedactor, REDACTED } from '../../../src/observability/redact';
 

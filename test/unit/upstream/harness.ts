@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { GatewayError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/logger';
-import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '../../../src/drivers/http/upstream';
+import type { UpstreamClient } from '../../../src/drivers/http/upstream';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../../src/drivers/http/upstream.client';
 
 export { closedPort } from '../../support/fake-upstream';
 

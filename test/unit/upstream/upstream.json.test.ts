@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../src/core/errors';
-import { parseJsonBody } from '../../../src/drivers/http/upstream';
+import { parseJsonBody } from '../../../src/drivers/http/upstream.json';
 import { answer, harness } from './harness';
 
 const h = harness();

@@ -1,5 +1,5 @@
 import { answer, closedPort, failure, harness } from './harness';
-import { createUpstreamClient } from '../../../src/drivers/http/upstream';
+import { createUpstreamClient } from '../../../src/drivers/http/upstream.client';
 import { silentLogger } from '../../../src/core/logger';
 
 const h = harness();
