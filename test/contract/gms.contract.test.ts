@@ -13,7 +13,7 @@ runDriverContract(
     againstOwnGateway((backUrl) =>
       gmsDriver.create(
         { backendName: 'legacy', logger: silentLogger, now: () => new Date() },
-        gmsDriverConfigSchema.parse({ driver: 'gms', baseUrl: `${backUrl}/genesys/2/openmedia`, timeoutMs: 2000 }),
+        gmsDriverConfigSchema.parse({ driver: 'gms', baseUrl: `${backUrl}/genesys/2/openmedia`, timeoutMs: 10_000 }),
       ),
     ),
   {

@@ -79,7 +79,13 @@ const nexusToGms: Direction = {
   },
 };
 
-const TIMEOUT_MS = 400;
+/**
+ * The attempt timeout: the answers the upstream does give (relayed from the back gateway) are far within it on a
+ * loaded machine; an answer it loses comes LATE_MS later, long after the attempt gave up (and never, in fact: the
+ * fake drops it once the gateway hangs up).
+ */
+const TIMEOUT_MS = 2000;
+const LATE_MS = 60_000;
 
 describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
   let back: TestGateway;
@@ -106,7 +112,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
 
   async function gateway(backend: Record<string, unknown> = {}): Promise<TestGateway> {
     front = await startGateway({
-      server: { requestTimeoutMs: 4000 },
+      server: { requestTimeoutMs: 10_000 },
       backends: { up: { ...dir.backend(upstream.url), timeoutMs: TIMEOUT_MS, retries: 2, breakerThreshold: 1000, ...backend } },
     });
     return front;
@@ -131,7 +137,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     const g = await gateway({ retries: 0 });
     const service = unique('svc');
     const externalId = unique('ext');
-    upstream.answer(applied({ lateMs: TIMEOUT_MS * 3 }));
+    upstream.answer(applied({ lateMs: LATE_MS }));
     const created = await dir.create(g, service, { externalId });
     const backId = await dir.backIdOf(back, service, externalId);
     expect(dir.isCreated(created, backId!)).toBe(true);
@@ -156,7 +162,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
   it('without an externalId, an Idempotency-Key does not make the upstream create repeatable: sent once', async () => {
     const g = await gateway();
     const service = unique('svc');
-    upstream.answer(applied({ lateMs: TIMEOUT_MS * 3 }));
+    upstream.answer(applied({ lateMs: LATE_MS }));
     const created = await dir.create(g, service, { key: unique('key') });
     expect(dir.isRetryable(created)).toBe(true);
     expect(creates()).toHaveLength(1);

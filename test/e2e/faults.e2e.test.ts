@@ -1,8 +1,8 @@
 import {
   closedPort,
-  delayed,
   FakeUpstream,
   hang,
+  heldBack,
   hugeBody,
   notHttpUpstream,
   resetBeforeAnswer,
@@ -191,10 +191,18 @@ const nexusToGms: Direction = {
 
 // ── the gateway under test ─────────────────────────────────────────────────────────────────────────────────────
 
-const TIMEOUT_MS = 250;
-const REQUEST_TIMEOUT_MS = 1500;
-/** Scheduling slack on a busy machine; still far below any default timeout (10 s upstream, 30 s request). */
-const MARGIN_MS = 500;
+/**
+ * Per-attempt timeouts. An upstream that answers (even slowly, on a loaded machine) is given TIMEOUT_MS, far more
+ * than it needs, so an answer is never taken for a hang. Where the upstream hangs (never answers), the gateway is
+ * tuned to HANG_TIMEOUT_MS: the race is between "never" and that timer, and an answer the same gateway gets after
+ * the hang (a retry, the recovery) is still well within it.
+ */
+const TIMEOUT_MS = 5000;
+const HANG_TIMEOUT_MS = 1000;
+/** Room for three hung attempts and their backoff, so the retry counts below are the gateway's, not the deadline's. */
+const REQUEST_TIMEOUT_MS = 8000;
+/** Scheduling slack on a loaded machine, for bounds that say "answered by then, not later". */
+const MARGIN_MS = 2000;
 /** The route whose upstream misbehaves, and one on the embedded memory backend that must keep working. */
 const SERVICE = 'orders';
 const HEALTHY = 'healthy-orders';
@@ -270,8 +278,8 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
       const g = await gateway({}, `http://127.0.0.1:${await closedPort()}`);
       const created = await dir.create(g, SERVICE);
       expectAnswer(created, dir.unavailable());
-      // Refused means nothing was sent, so even a create may be repeated; three refusals cost next to nothing.
-      expect(created.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+      // Refused means nothing was sent, so even a create may be repeated; three refusals wait for no timer.
+      expect(created.ms).toBeLessThan(TIMEOUT_MS);
       const got = await dir.get(g, SERVICE, 'I-1');
       expectAnswer(got, dir.unavailable());
       withinDeadline(got);
@@ -322,7 +330,8 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     });
 
     it('whose body never ends → "unavailable" within the timeout: the status is known, the rest is not waited for', async () => {
-      const g = await gateway({ retries: 0 });
+      // The body hangs: its drain ends at the attempt timer at the latest, and the status has already decided.
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS, retries: 0 });
       fake.respond((_req, res) => {
         res.writeHead(503, { 'content-type': 'text/html', 'content-length': '1000' });
         res.write(`<html>${SECRET}`);
@@ -330,7 +339,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
       const got = await dir.get(g, SERVICE, 'I-14');
       expectAnswer(got, dir.unavailable());
       leaksNothing(got);
-      expect(got.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+      expect(got.ms).toBeLessThan(HANG_TIMEOUT_MS + MARGIN_MS);
       await recovers(g);
     });
 
@@ -410,19 +419,19 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
 
   describe('hanging past the timeout', () => {
     it('a create without externalId → "timeout" after one attempt, sent exactly once', async () => {
-      const g = await gateway();
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS });
       fake.respond(hang);
       const created = await dir.create(g, SERVICE);
       expectAnswer(created, dir.timedOut());
-      expect(created.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-      expect(created.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+      expect(created.ms).toBeGreaterThanOrEqual(HANG_TIMEOUT_MS - 20);
+      expect(created.ms).toBeLessThan(HANG_TIMEOUT_MS + MARGIN_MS);
       expect(fake.count(dir.upstreamCreate(SERVICE))).toBe(1);
       await stillServes(g);
       await recovers(g);
     });
 
     it('a create with externalId and a get are retried, all attempts within the deadline', async () => {
-      const g = await gateway();
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS });
       fake.respond(hang);
       const created = await dir.create(g, SERVICE, 'ext-2');
       expectAnswer(created, dir.timedOut());
@@ -437,7 +446,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     });
 
     it('a stop is repeated (a repeat of one applied is resolved by reading back); all hanging, the answer says the outcome is unknown', async () => {
-      const g = await gateway();
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS });
       fake.respond(hang);
       const stopped = await dir.stop(g, SERVICE, 'I-5');
       expectAnswer(stopped, dir.timedOut('stop'));
@@ -446,7 +455,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     });
 
     it('an update that only sets and deletes keys is repeated; the read back showing it not applied, the outcome is unknown', async () => {
-      const g = await gateway();
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS });
       // Reads answer, writes hang: the Nexus driver's upsert lookup succeeds and its POST then times out.
       fake.respond((req, res, seen) => serve(req.method === 'GET' ? dir.interaction('I-12') : hang)(req, res, seen));
       const updated = await dir.update(g, SERVICE, 'I-12');
@@ -456,33 +465,36 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     });
 
     it('more hung calls than connections: each is still answered within its timeout, and the pool recovers', async () => {
-      const g = await gateway({ connections: 2, retries: 0 });
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS, connections: 2, retries: 0 });
       fake.respond(hang);
       const answers = await Promise.all(['P1', 'P2', 'P3', 'P4', 'P5', 'P6'].map((id) => dir.get(g, SERVICE, id)));
       for (const answer of answers) {
         expectAnswer(answer, dir.timedOut());
-        // The attempt timer also covers waiting for a free connection, not only the upstream's answer.
-        expect(answer.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+        // The attempt timer also covers waiting for a free connection, not only the upstream's answer: queued
+        // behind the hung ones, the last two calls would otherwise take three timeouts.
+        expect(answer.ms).toBeLessThan(2.5 * HANG_TIMEOUT_MS);
       }
       await recovers(g);
     });
 
     it('the request deadline cuts the retries short', async () => {
-      // Room for one whole attempt, the backoff and part of a second one, never a third.
-      const g = await gateway({ timeoutMs: 300, requestTimeoutMs: 500 });
+      // Room for one whole attempt, the backoff (at most 50 ms) and part of a second one, never a third: the second
+      // attempt is given only what is left of the deadline, however late the first one ended.
+      const requestTimeoutMs = 2 * HANG_TIMEOUT_MS;
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS, requestTimeoutMs });
       fake.respond(hang);
       const got = await dir.get(g, SERVICE, 'I-6');
       expectAnswer(got, dir.timedOut());
-      withinDeadline(got, 500);
+      withinDeadline(got, requestTimeoutMs);
       expect(fake.count(dir.upstreamGet(SERVICE, 'I-6'))).toBe(2);
     });
 
     it('an answer whose body stalls after the headers → "timeout"', async () => {
-      const g = await gateway({ retries: 0 });
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS, retries: 0 });
       fake.respond(stallBody);
       const got = await dir.get(g, SERVICE, 'I-7');
       expectAnswer(got, dir.timedOut());
-      expect(got.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+      expect(got.ms).toBeLessThan(HANG_TIMEOUT_MS + MARGIN_MS);
       await recovers(g);
     });
   });
@@ -603,7 +615,10 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     };
 
     it('opens after N failures and fails fast; readyz 503; after resetMs one trial, and a recovered upstream closes it', async () => {
-      const RESET_MS = 400;
+      // Long enough for the open-breaker checks below to run inside it on a loaded machine.
+      const RESET_MS = 2000;
+      // Retry-After: the whole seconds until the trial, rounded up, so at most RESET_MS.
+      const untilTrial = expect.stringMatching(/^[12]$/) as string;
       const g = await gateway({ retries: 0, breakerThreshold: 2, breakerResetMs: RESET_MS });
       fake.respond(json(503, {}));
       expect(await readyz(g)).toEqual({ status: 200, backend: { ok: true } });
@@ -615,9 +630,9 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
 
       // Open: no I/O at all, and the client is told when the trial will be let through (Nexus: Retry-After).
       const fast = await dir.get(g, SERVICE, 'B3');
-      expectAnswer(fast, dir.unavailable('1'));
+      expectAnswer(fast, dir.unavailable(untilTrial));
       expect(fast.ms).toBeLessThan(TIMEOUT_MS);
-      expectAnswer(await dir.create(g, SERVICE, 'ext-b'), dir.unavailable('1'));
+      expectAnswer(await dir.create(g, SERVICE, 'ext-b'), dir.unavailable(untilTrial));
       expect(fake.total()).toBe(2);
       // Readiness takes the instance out of a load balancer; liveness and other backends are unaffected.
       await stillServes(g);
@@ -628,20 +643,23 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
       const reopenedAt = Date.now();
       expect(fake.total()).toBe(3);
       expect(await readyz(g)).toEqual({ status: 503, backend: { ok: false, detail: 'circuit breaker open' } });
-      expectAnswer(await dir.get(g, SERVICE, 'B5'), dir.unavailable('1'));
+      expectAnswer(await dir.get(g, SERVICE, 'B5'), dir.unavailable(untilTrial));
       expect(fake.total()).toBe(3);
 
-      // Recovered but slow: of two concurrent calls only the trial goes through, the other fails fast.
-      fake.respond(delayed(100, dir.interaction('B6')));
+      // Recovered but slow: of two concurrent calls only the trial goes through, the other fails fast. The trial's
+      // answer is held until the other call has been answered, so the two overlap however slow the machine is.
+      const trialAnswer = heldBack(dir.interaction('B6'));
+      fake.respond(trialAnswer.handler);
       await sleep(Math.max(0, reopenedAt + RESET_MS + 20 - Date.now()));
       expect((await readyz(g)).status).toBe(503);
-      const [first, second] = await Promise.all([dir.get(g, SERVICE, 'B6'), dir.get(g, SERVICE, 'B6')]);
-      const answers = [first, second];
+      const calls = [dir.get(g, SERVICE, 'B6'), dir.get(g, SERVICE, 'B6')];
+      const refused = await Promise.race(calls);
+      trialAnswer.release();
+      const answers = await Promise.all(calls);
       const trial = answers.find((a) => dir.gotId(a) === 'B6');
-      const refused = answers.find((a) => a !== trial);
       expect(trial).toBeDefined();
-      expectAnswer(refused!, dir.unavailable());
-      expect(refused!.ms).toBeLessThan(TIMEOUT_MS);
+      expectAnswer(refused, dir.unavailable());
+      expect(refused.ms).toBeLessThan(TIMEOUT_MS);
       expect(fake.total()).toBe(4);
 
       expect(await readyz(g)).toEqual({ status: 200, backend: { ok: true } });
@@ -651,12 +669,12 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     });
 
     it('hangs count too: after N timeouts calls fail fast instead of waiting', async () => {
-      const g = await gateway({ retries: 0, breakerThreshold: 2, breakerResetMs: 60_000 });
+      const g = await gateway({ timeoutMs: HANG_TIMEOUT_MS, retries: 0, breakerThreshold: 2, breakerResetMs: 60_000 });
       fake.respond(hang);
       for (const id of ['H1', 'H2']) expectAnswer(await dir.get(g, SERVICE, id), dir.timedOut());
+      // "unavailable", not "timeout", and no call reached the upstream: nothing was waited for.
       const fast = await dir.get(g, SERVICE, 'H3');
       expectAnswer(fast, dir.unavailable('60'));
-      expect(fast.ms).toBeLessThan(TIMEOUT_MS);
       expect(fake.total()).toBe(2);
       expect((await readyz(g)).status).toBe(503);
       await stillServes(g);

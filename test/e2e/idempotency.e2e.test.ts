@@ -1,4 +1,4 @@
-import { delayed, FakeUpstream, forwardTo } from '../support/fake-upstream';
+import { FakeUpstream, forwardTo, heldBack } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 
 /**
@@ -36,7 +36,7 @@ const unique = (what: string) => `${what}-${Date.now().toString(36)}-${(n += 1)}
 
 /** Waits (bounded) until `check` holds: for a request to have reached the upstream, not as an assertion on time. */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await sleep(10);
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && !check(); ) await sleep(10);
   expect(check()).toBe(true);
 }
 
@@ -101,10 +101,13 @@ describe('idempotent writes through a gateway in front of an upstream', () => {
     it('Nexus: 409 with Retry-After; once the first ends, the retry is answered its result', async () => {
       const service = unique('busy');
       const key = unique('key');
-      upstream.answer(delayed(600, forwardTo(() => back.url)));
+      // The first try's answer is held until the retry has been answered: the two overlap however slow the machine.
+      const firstAnswer = heldBack(forwardTo(() => back.url));
+      upstream.answer(firstAnswer.handler);
       const first = nexus(impatient, `/${service}/interactions`, { userData: { k: 'v' } }, { 'idempotency-key': key });
       await until(() => upstreamCreates().length === 1);
       const retry = await nexus(impatient, `/${service}/interactions`, { userData: { k: 'v' } }, { 'idempotency-key': key });
+      firstAnswer.release();
       expect(retry.status).toBe(409);
       expect(retry.json).toEqual({ status: { code: 409, message: expect.stringContaining('in progress') } });
       expect(retry.headers.get('retry-after')).toBe('1');
@@ -119,10 +122,12 @@ describe('idempotent writes through a gateway in front of an upstream', () => {
       const service = unique('legacy-busy');
       const body = `externalId=${unique('ext')}`;
       const gmsImpatient = impatient;
-      upstream.answer(delayed(600, forwardTo(() => back.url)));
+      const firstAnswer = heldBack(forwardTo(() => back.url));
+      upstream.answer(firstAnswer.handler);
       const first = gms(gmsImpatient, `/${service}`, body);
       await until(() => upstreamCreates().length === 1);
-      expect(await gms(gmsImpatient, `/${service}`, body)).toMatchObject({ status: 200, json: { statusCode: 1 } });
+      const retry = gms(gmsImpatient, `/${service}`, body);
+      expect(await retry.finally(firstAnswer.release)).toMatchObject({ status: 200, json: { statusCode: 1 } });
       const done = await first;
       expect(await gms(gmsImpatient, `/${service}`, body)).toMatchObject({ status: 200, json: { statusCode: 0, interactionId: done.json.interactionId } });
     });

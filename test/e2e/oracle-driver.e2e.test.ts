@@ -33,7 +33,7 @@ describe('oracle driver against a recording Oracle CX server', () => {
   const makeDriver = driversAgainst(upstream, (options) =>
     oracleDriver.create(
       { backendName: 'crmcloud', logger, now: () => NOW },
-      oracleDriverConfigSchema.parse({ driver: 'oracle', baseUrl: `${upstream.url}${ROOT}`, basicAuth: { username: 'gateway', password: PASSWORD }, timeoutMs: 1000, retries: 0, breakerThreshold: 1000, ...options }),
+      oracleDriverConfigSchema.parse({ driver: 'oracle', baseUrl: `${upstream.url}${ROOT}`, basicAuth: { username: 'gateway', password: PASSWORD }, timeoutMs: 10_000, retries: 0, breakerThreshold: 1000, ...options }),
     ),
   );
   let driver: Driver;

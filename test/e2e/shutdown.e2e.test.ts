@@ -1,35 +1,20 @@
-import type { ServerResponse } from 'node:http';
-import { FakeUpstream, TRANSPORT_HEADERS, type Handler } from '../support/fake-upstream';
+import { appliedThen, FakeUpstream } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { call } from '../support/http-call';
 
 /**
  * Shutdown never drops an accepted call: a request whose upstream call outlives shutdownTimeoutMs (1 s in the
  * tests) gets its dialect's "try again" (GMS statusCode 1, Nexus 503 + Retry-After) before the connection closes.
- * The upstream is the gateway's own Nexus inbound over memory, which applies each request at once and holds its
- * answer back, as a real upstream whose answer is slow would.
+ * The upstream is the gateway's own Nexus inbound over memory, which applies each request at once and never
+ * answers, as a real upstream whose answer is slower than anything the gateway waits for.
  */
 
-const HOLD_MS = 3000;
-
-/** Relays to the back gateway at once (the write is applied), then keeps the answer for HOLD_MS. */
-const appliedButSlow =
-  (base: () => string): Handler =>
-  (_req, res: ServerResponse, seen) => {
-    const headers = Object.fromEntries(Object.entries(seen.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !TRANSPORT_HEADERS.has(e[0])));
-    void fetch(base() + seen.path, { method: seen.method, headers, ...(seen.body === '' ? {} : { body: seen.body }) }).then(async (answer) => {
-      const body = await answer.text();
-      const timer = setTimeout(() => {
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(body);
-      }, HOLD_MS);
-      res.once('close', () => clearTimeout(timer));
-    });
-  };
+/** The attempt timeout: without the shutdown, the pending calls would be answered only then, as timeouts. */
+const UPSTREAM_TIMEOUT_MS = 5000;
 
 describe('shutdown with upstream calls still pending', () => {
   let back: TestGateway;
-  const upstream = new FakeUpstream(appliedButSlow(() => back.url));
+  const upstream = new FakeUpstream(appliedThen(() => back.url, { lateMs: 10 * UPSTREAM_TIMEOUT_MS }));
   beforeAll(async () => {
     back = await startGateway();
     await upstream.start();
@@ -42,7 +27,7 @@ describe('shutdown with upstream calls still pending', () => {
   it('answers each pending request with its dialect’s try-again, and the accepted writes are not lost', async () => {
     const front = await startGateway({
       server: { requestTimeoutMs: 20000 },
-      backends: { up: { driver: 'nexus', baseUrl: `${upstream.url}/nexus/v3`, apiKey: 'k', timeoutMs: 10000, retries: 0 } },
+      backends: { up: { driver: 'nexus', baseUrl: `${upstream.url}/nexus/v3`, apiKey: 'k', timeoutMs: UPSTREAM_TIMEOUT_MS, retries: 0 } },
     });
     const gms = call(front, '/genesys/2/openmedia/svc', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'externalId=at-shutdown-g' });
     const nexus = call(front, '/nexus/v3/openmedia/svc/interactions', { headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: '{"externalId":"at-shutdown-n"}' });
@@ -55,8 +40,8 @@ describe('shutdown with upstream calls still pending', () => {
     const answeredMs = Date.now() - started;
     expect(gmsAnswer).toMatchObject({ status: 200, json: { statusCode: 1 }, headers: { connection: 'close' } });
     expect(nexusAnswer).toMatchObject({ status: 503, json: { status: { code: 503 } }, headers: { connection: 'close', 'retry-after': '1' } });
-    // At the shutdown timeout, not when the upstream would have answered.
-    expect(answeredMs).toBeLessThan(HOLD_MS);
+    // At the shutdown timeout (1 s), not at the attempt timeout.
+    expect(answeredMs).toBeLessThan(UPSTREAM_TIMEOUT_MS);
     await closing;
 
     // The writes reached the upstream once each: a retry finds them (and makes no second one).

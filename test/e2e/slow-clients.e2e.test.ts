@@ -35,6 +35,19 @@ function open(gw: TestGateway): Promise<RawConnection> {
 const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms).unref())]);
 
+/** The status of the first /healthz answered on a fresh connection; one closed unanswered is tried again, for 5 s. */
+async function servedAgain(gw: TestGateway): Promise<number | undefined> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+    const c = await open(gw);
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+    await c.closed;
+    const status = /^HTTP\/1\.1 (\d{3}) /.exec(c.text())?.[1];
+    if (status !== undefined) return Number(status);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
 const bodyOf = (raw: string): any => JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
 
 describe('slow and idle clients', () => {
@@ -89,8 +102,8 @@ describe('slow and idle clients', () => {
     expect(extra.text()).toBe('');
     for (const c of held) c.socket.destroy();
     await Promise.all(held.map((c) => c.closed));
-    await new Promise((r) => setTimeout(r, 100));
-    const after = await fetch(`${gw.url}/healthz`, { headers: { connection: 'close' } });
-    expect(after.status).toBe(200);
+    // The server counts a connection gone once it has seen it close, a moment after this side did: a connection
+    // refused in that moment is closed unanswered, as above, and the next one is served.
+    expect(await servedAgain(gw)).toBe(200);
   });
 });

@@ -38,7 +38,7 @@ describe('vsp driver against a recording VSP server', () => {
         appAccessKey: KEY,
         accountId: CONFIG_ACCOUNT,
         contactId: CONFIG_CONTACT.toUpperCase(),
-        timeoutMs: 1000,
+        timeoutMs: 10_000,
         breakerThreshold: 1000,
         ...options,
       }),
@@ -167,7 +167,7 @@ describe('chain: GMS and VSP clients → front gateway (vsp driver) → back gat
     accountId: CONFIG_ACCOUNT,
     contactId: CONFIG_CONTACT,
     format,
-    timeoutMs: 2000,
+    timeoutMs: 10_000,
   });
 
   beforeAll(async () => {

@@ -424,9 +424,10 @@ describe('vsp answers for an upstream that refuses or hangs (a vsp backend behin
   let gw: TestGateway;
   beforeAll(async () => {
     await upstream.start();
+    // Short enough that the hung calls cost little, long enough that the refusal is never mistaken for a hang.
     gw = await startGateway({
       backends: {
-        remote: { driver: 'vsp', baseUrl: `${upstream.url}/api`, appAccessKey: 'gw-key', accountId: GUIDS.AccountId, contactId: GUIDS.ContactId, timeoutMs: 300, retries: 0 },
+        remote: { driver: 'vsp', baseUrl: `${upstream.url}/api`, appAccessKey: 'gw-key', accountId: GUIDS.AccountId, contactId: GUIDS.ContactId, timeoutMs: 1000, retries: 0 },
       },
     });
   });

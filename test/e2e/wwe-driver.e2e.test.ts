@@ -45,7 +45,7 @@ describe('wwe driver against a recording Workspace upstream', () => {
   const makeDriver = driversAgainst(upstream, (options) =>
     wweDriver.create(
       { backendName: 'desk', logger, now: () => new Date() },
-      wweDriverConfigSchema.parse({ driver: 'wwe', baseUrl: `${upstream.url}${BASE}`, basicAuth: { username: AGENT, password: PASSWORD }, timeoutMs: 2000, breakerThreshold: 1000, ...options }),
+      wweDriverConfigSchema.parse({ driver: 'wwe', baseUrl: `${upstream.url}${BASE}`, basicAuth: { username: AGENT, password: PASSWORD }, timeoutMs: 10_000, breakerThreshold: 1000, ...options }),
     ),
   );
   let driver: Driver;

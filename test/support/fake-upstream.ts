@@ -147,6 +147,21 @@ export const delayed =
     res.once('close', () => clearTimeout(timer));
   };
 
+/**
+ * `then`, held back until the test calls `release()`: an answer that is slow for exactly as long as the test needs
+ * it to be (another call overtaking it), however slow the machine. Nothing if the connection closes first.
+ */
+export function heldBack(then: Reply): { handler: Handler; release(): void } {
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const handler: Handler = (req, res, seen) => {
+    void released.then(() => {
+      if (!res.destroyed) serve(then)(req, res, seen);
+    });
+  };
+  return { handler, release };
+}
+
 /** Transport headers an HTTP client adds on its own; every other header is the caller's. */
 export const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 

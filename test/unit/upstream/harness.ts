@@ -80,7 +80,8 @@ export function harness() {
       const c = createUpstreamClient({
         backendName: 'sim',
         baseUrl,
-        timeoutMs: 1000,
+        // An upstream that answers is never taken for a hung one on a loaded machine; tests of hangs set their own.
+        timeoutMs: 10_000,
         retries: 0,
         breakerThreshold: 100,
         breakerResetMs: 1000,

@@ -19,7 +19,8 @@ describe('upstream client: failures mapped to GatewayError', () => {
     expect(err.code).toBe('upstream_timeout');
     expect(err.message).toBe('Backend sim did not answer in time');
     expect(ms).toBeGreaterThanOrEqual(140);
-    expect(ms).toBeLessThan(1000);
+    // Cut by the timer, however late a loaded machine runs it: the harness's default timeout is 10 s.
+    expect(ms).toBeLessThan(5000);
   });
 
   it('stops an attempt at the caller deadline when it comes before timeoutMs', async () => {
@@ -30,7 +31,8 @@ describe('upstream client: failures mapped to GatewayError', () => {
     );
     expect(err.code).toBe('upstream_timeout');
     expect(ms).toBeGreaterThanOrEqual(100);
-    expect(ms).toBeLessThan(1000);
+    // At the deadline, not at the 10 s timeout.
+    expect(ms).toBeLessThan(5000);
   });
 
   it('starts no attempt once the deadline has passed', async () => {

@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/core/logger';
 import { backoffMs } from '../../../src/drivers/http/upstream.backoff';
 import { answer, closedPort, failure, harness, type Handler, type TestServer } from './harness';
 
@@ -15,7 +16,8 @@ describe('upstream client: retries', () => {
     const server = await h.server((req, res, n) => {
       if (n > 1) answer(200, '{}')(req, res, n, '');
     });
-    const res = await h.client(server.url, { retries: 1, timeoutMs: 150 }).request({ method: 'GET', path: '/', idempotent: true });
+    // The first attempt never answers; the second one's answer must beat the timer, so it is not a short one.
+    const res = await h.client(server.url, { retries: 1, timeoutMs: 1000 }).request({ method: 'GET', path: '/', idempotent: true });
     expect(res.status).toBe(200);
     expect(server.seen).toHaveLength(2);
   });
@@ -29,13 +31,21 @@ describe('upstream client: retries', () => {
 
   it('never sleeps past the deadline', async () => {
     const server = await h.server(answer(503));
-    const client = h.client(server.url, { retries: 20, random: () => 1 });
-    const started = performance.now();
-    const err = await failure(client.request({ method: 'GET', path: '/', idempotent: true, deadline: Date.now() + 250 }));
+    // Each sleep as it is decided (logged), with the last reading of the client's clock before it.
+    let clock = 0;
+    const now = (): number => (clock = Date.now());
+    const sleeps: { at: number; delayMs: number }[] = [];
+    const logger = { ...silentLogger, debug: (_m: string, fields?: Record<string, unknown>) => void sleeps.push({ at: clock, delayMs: fields?.delayMs as number }) };
+    const client = h.client(server.url, { retries: 20, random: () => 1, logger, now });
+    const deadline = Date.now() + 250;
+    const err = await failure(client.request({ method: 'GET', path: '/', idempotent: true, deadline }));
     expect(err.details.upstreamStatus).toBe(503);
-    expect(performance.now() - started).toBeLessThan(1000);
-    // 50 + 100 ms of backoff fit in 250 ms, the next 200 ms do not.
+    // 50 + 100 ms of backoff fit in 250 ms, the next 200 ms do not (on a loaded machine, fewer may fit).
     expect(server.seen.length).toBeLessThanOrEqual(3);
+    expect(sleeps).toHaveLength(server.seen.length - 1);
+    for (const { at, delayMs } of sleeps) expect(at + delayMs).toBeLessThan(deadline);
+    // Twenty retries sleeping past the deadline would take over 15 s.
+    expect(Date.now()).toBeLessThan(deadline + 5000);
   });
 
   describe('a non-idempotent POST is sent exactly once when it may have reached the upstream', () => {
