@@ -260,7 +260,6 @@ describe('gms driver against a recording GMS upstream', () => {
       // Cut at the configured timeout, not the default one (10 s) or never.
       expect(Date.now() - started).toBeGreaterThanOrEqual(HANG_TIMEOUT_MS - 20);
       expect(Date.now() - started).toBeLessThan(ANSWERED_TIMEOUT_MS);
-      expect(upstream.recorded).toHaveLength(1);
     });
 
     it('a create without externalId that times out is sent exactly once', async () => {
