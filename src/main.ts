@@ -4,6 +4,7 @@ import { createGateway, type Gateway } from './app';
 import { GatewayError } from './core/errors';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './gateway-config';
+import { createPipeliningGuard } from './http/pipelining';
 
 export interface RunningGateway {
   server: Server;
@@ -25,7 +26,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // client does not hold the drain open until shutdownTimeoutMs.
   const open = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
+  const admitPipelined = createPipeliningGuard();
   const server = createServer(serverOptions(config.server), (req, res) => {
+    if (!admitPipelined(req, res)) return;
     if (closing) res.setHeader('connection', 'close');
     else {
       open.add(res);
