@@ -126,6 +126,13 @@ describe('wwe driver against a recording Workspace upstream', () => {
       ]);
     });
 
+    it('list keeps to the command’s limit whatever the upstream answers (Workspace lists have no paging)', async () => {
+      upstream.answer({ status: 200, json: { statusCode: 0, interactions: [INTERACTION, { ...INTERACTION, id: 'SECOND' }, { ...INTERACTION, id: 'THIRD' }] } });
+      const listed = await driver.list!({ kind: 'list', service: SERVICE, context: context(), limit: 2 });
+      expect(listed.map((i) => i.id)).toEqual([ID, 'SECOND']);
+      expect(upstream.total()).toBe(1);
+    });
+
     it('ids are sent as one encoded path segment', async () => {
       upstream.answer({ status: 200, json: { statusCode: 0, interaction: { ...INTERACTION, id: 'a b?#' } } });
       await driver.get!(getCmd(byId('a b?#')));
