@@ -13,6 +13,12 @@ export interface CommandContext {
    * "already exists" for its externalId is that try's interaction, not a duplicate.
    */
   priorOutcomeUnknown?: boolean;
+  /**
+   * Set by the idempotency stage: the claim this request runs under. A retry that takes over an earlier try whose
+   * outcome is unknown (it died, or lost its answer) runs under that try's claim id, so what the earlier try
+   * reserved in the state store (an outbox item) is found again instead of being made twice.
+   */
+  claimId?: string;
   /** GMS `gms_user` header: passed through as context, never a credential. */
   gmsUser?: string;
   /** Distributed trace id (Nexus X-B3-TraceId), propagated upstream. */

@@ -77,7 +77,8 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   async function runClaimed(command: Command, next: Next, claim: Held, key: RecordKey, resumed: boolean): Promise<Outcome> {
     let outcome: Outcome;
     try {
-      outcome = await next(resumed ? { ...command, context: { ...command.context, priorOutcomeUnknown: true } } : command);
+      const claimId = claim.record.s === 'pending' ? claim.record.g : undefined;
+      outcome = await next({ ...command, context: { ...command.context, claimId, ...(resumed && { priorOutcomeUnknown: true }) } } as Command);
     } catch (err) {
       const error = toGatewayError(err);
       await settleQuietly(command, () =>
@@ -130,7 +131,7 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
 
   /** Runs the command under a record another try left (unknown outcome, stale); undefined when a third was quicker. */
   async function takeOver(command: Command, next: Next, key: RecordKey, fp: string, held: Held, resumed: boolean): Promise<Outcome | undefined> {
-    const taken = await records.takeOver(held, fp);
+    const taken = await records.takeOver(held, fp, resumed);
     return taken ? runClaimed(command, next, taken, key, resumed) : undefined;
   }
 

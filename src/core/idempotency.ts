@@ -15,11 +15,12 @@ import type { StateStore } from './state-store';
  *   the outcome instead of reporting the caller's own create as a duplicate.
  */
 
+/** `g`: the claim id (CommandContext.claimId), kept by a takeover that resumes the try whose outcome is unknown. */
 export type IdempotencyRecord =
-  | { s: 'pending'; fp: string; owner: string; at: number }
+  | { s: 'pending'; fp: string; owner: string; at: number; g: string }
   | { s: 'done'; fp: string; b: string; r?: unknown }
   | { s: 'failed'; fp: string; e: { code: ErrorCode; message: string; details: ErrorDetails } }
-  | { s: 'unknown'; fp: string };
+  | { s: 'unknown'; fp: string; g?: string };
 
 /** A record as read, with its raw value: every change is a compare-and-set against it. */
 export interface Held {
@@ -53,9 +54,13 @@ export class IdempotencyRecords {
     }
   }
 
-  /** Takes over a record whose outcome is unknown (or stale), for this try; undefined when another try was quicker. */
-  async takeOver(held: Held, fp: string): Promise<Held | undefined> {
-    const pending = this.pending(fp);
+  /**
+   * Takes over a record whose outcome is unknown (or stale), for this try; undefined when another try was quicker.
+   * `resume`: this try is a retry of the one that held it, and keeps its claim id.
+   */
+  async takeOver(held: Held, fp: string, resume = false): Promise<Held | undefined> {
+    const { record } = held;
+    const pending = this.pending(fp, resume && (record.s === 'pending' || record.s === 'unknown') ? record.g : undefined);
     return (await this.store.compareAndSet(held.key, held.raw, pending.raw, this.options.ttlMs)) ? { key: held.key, ...pending } : undefined;
   }
 
@@ -81,7 +86,9 @@ export class IdempotencyRecords {
   }
 
   markUnknown(claim: Held): Promise<boolean> {
-    return this.settle(claim, { s: 'unknown', fp: claim.record.fp });
+    const record: IdempotencyRecord = { s: 'unknown', fp: claim.record.fp };
+    if (claim.record.s === 'pending') record.g = claim.record.g;
+    return this.settle(claim, record);
   }
 
   release(held: Held): Promise<boolean> {
@@ -92,8 +99,9 @@ export class IdempotencyRecords {
     return this.store.compareAndSet(claim.key, claim.raw, JSON.stringify(record), this.options.ttlMs);
   }
 
-  private pending(fp: string): { raw: string; record: IdempotencyRecord } {
-    const record: IdempotencyRecord = { s: 'pending', fp, owner: randomUUID(), at: this.options.now() };
+  private pending(fp: string, claimId?: string): { raw: string; record: IdempotencyRecord } {
+    const owner = randomUUID();
+    const record: IdempotencyRecord = { s: 'pending', fp, owner, at: this.options.now(), g: claimId ?? owner };
     return { raw: JSON.stringify(record), record };
   }
 }

@@ -6,7 +6,7 @@ import { GatewayError, toGatewayError } from './errors';
 import type { Created } from './interaction';
 import type { InteractionIndex } from './interaction-index';
 import type { Logger } from './logger';
-import { failureOf, isReservedId, pendingInteraction, type Outbox } from './outbox';
+import { failureOf, isReservedId, RESERVED_ID_PREFIX, pendingInteraction, reservedIdOf, type Outbox } from './outbox';
 import type { Next, Outcome, Stage } from './pipeline';
 
 export interface OutboxStageOptions {
@@ -33,30 +33,40 @@ export interface OutboxStageOptions {
 export function outboxStage(outbox: Outbox, options: OutboxStageOptions): Stage {
   const { backends, index, logger } = options;
 
-  async function queue(command: CreateCommand, route: Route, cause?: GatewayError): Promise<Outcome> {
-    // Redelivery after a crash is resolved by externalId, so every queued create carries one.
-    const queued = command.externalId === undefined ? { ...command, externalId: `${ASSIGNED_EXTERNAL_ID_PREFIX}${randomUUID()}` } : command;
-    const id = await outbox.enqueue(queued, route.backend);
-    if (id === undefined) {
+  /**
+   * Queues a create under the id its idempotency claim reserves. A retry resuming a try that queued it and died
+   * before its answer was recorded finds that item: answered as it stands (queued: pending; delivered: the same
+   * reserved id, now an alias), never queued twice.
+   */
+  async function queue(command: CreateCommand, route: Route, id: string, cause?: GatewayError): Promise<Outcome> {
+    // Redelivery after a crash is resolved by externalId, so every queued create carries one (from the claim too).
+    const queued = command.externalId === undefined ? { ...command, externalId: `${ASSIGNED_EXTERNAL_ID_PREFIX}${id.slice(RESERVED_ID_PREFIX.length)}` } : command;
+    const record = await outbox.enqueue(queued, route.backend, id);
+    if (record === undefined) {
       logger.warn('Outbox full: a create was refused', { backend: route.backend, requestId: command.context.requestId });
       throw cause ?? new GatewayError('upstream_unavailable', `Backend ${route.backend} is unavailable and its outbox is full`, { retryAfterSeconds: 1 });
     }
+    if (record.s === 'failed') throw failureOf(record);
     await index.remember(id, { service: command.service, backend: route.backend });
-    options.onQueued(route.backend);
-    const created: Created = { id, pending: true };
+    if (record.s === 'queued') options.onQueued(route.backend);
+    const created: Created = record.s === 'queued' ? { id, pending: true } : { id };
     if (command.externalId !== undefined) created.externalId = command.externalId;
     return { result: created, backend: route.backend };
   }
 
   async function create(command: CreateCommand, route: Route, next: Next): Promise<Outcome> {
     if (command.externalId === undefined && command.context.idempotencyKey === undefined) return next();
-    if ((await outbox.length(route.backend)) > 0) return queue(command, route);
+    const { claimId, priorOutcomeUnknown } = command.context;
+    const id = reservedIdOf(claimId ?? randomUUID());
+    if ((await outbox.length(route.backend)) > 0) return queue(command, route, id);
+    // A retry resuming a try whose outcome is unknown: that try may have queued it (and died before answering).
+    if (priorOutcomeUnknown === true && claimId !== undefined && (await outbox.record(id)) !== undefined) return queue(command, route, id);
     try {
       return await next();
     } catch (err) {
       const error = toGatewayError(err);
       if (!error.retryable || error.details.applied !== 'no') throw error;
-      return queue(command, route, error);
+      return queue(command, route, id, error);
     }
   }
 

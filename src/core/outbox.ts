@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CreateCommand } from './command';
 import { GatewayError, type ErrorCode, type ErrorDetails } from './errors';
 import type { Interaction } from './interaction';
@@ -14,6 +13,11 @@ import type { StateStore } from './state-store';
 /** Reserved ids are recognisable by their shape, so a get by an ordinary id never touches the store. */
 export const RESERVED_ID_PREFIX = 'omgw-q-';
 export const isReservedId = (id: string): boolean => id.startsWith(RESERVED_ID_PREFIX);
+/**
+ * The id reserved for a create: made from its idempotency claim (CommandContext.claimId), so a retry that resumes a
+ * try which died after queueing (before its answer was recorded) finds that item instead of queueing a second one.
+ */
+export const reservedIdOf = (claimId: string): string => `${RESERVED_ID_PREFIX}${claimId}`;
 
 export type ReservedRecord =
   | { s: 'queued'; backend: string; at: number; attempts: number; command: StoredCreate }
@@ -48,21 +52,29 @@ export class Outbox {
   ) {}
 
   /**
-   * Queues a create and answers the id reserved for it; undefined when the queue is full. The record is written
-   * before the queue item, so an item never lacks one; a crash in between leaves only a record nobody was told of.
+   * Queues a create under `id` and answers where that id stands: queued, or — when an earlier try already queued
+   * it under the same id — what became of it; undefined when the queue is full. The record is written (only if
+   * absent) before the queue item, so an item never lacks one; a crash in between leaves a record that the
+   * resumed retry queues.
    */
-  async enqueue(command: CreateCommand, backend: string): Promise<string | undefined> {
-    const id = `${RESERVED_ID_PREFIX}${randomUUID()}`;
+  async enqueue(command: CreateCommand, backend: string, id: string): Promise<ReservedRecord | undefined> {
     const { deadline: _deadline, ...context } = command.context;
     const stored: StoredCreate = { ...command, context: { ...context, receivedAt: context.receivedAt.toISOString() } };
-    const record: ReservedRecord = { s: 'queued', backend, at: this.options.now(), attempts: 0, command: stored };
-    await this.store.set(recordKey(id), JSON.stringify(record), this.options.recordTtlMs);
+    let record: ReservedRecord = { s: 'queued', backend, at: this.options.now(), attempts: 0, command: stored };
+    const fresh = await this.store.setIfAbsent(recordKey(id), JSON.stringify(record), this.options.recordTtlMs);
+    if (!fresh) {
+      const earlier = await this.record(id);
+      if (earlier === undefined) return this.enqueue(command, backend, id);
+      if (earlier.s !== 'queued') return earlier;
+      record = earlier;
+    }
     if (!(await this.store.enqueue(queueOf(backend), id, '', this.options.maxItems))) {
-      await this.store.delete(recordKey(id));
+      if (fresh) await this.store.delete(recordKey(id));
       return undefined;
     }
-    if (command.externalId !== undefined) await this.store.set(externalIdKey(backend, command.service, command.externalId), id, this.options.recordTtlMs);
-    return id;
+    const { externalId, service } = record.command;
+    if (externalId !== undefined) await this.store.set(externalIdKey(backend, service, externalId), id, this.options.recordTtlMs);
+    return record;
   }
 
   async length(backend: string): Promise<number> {

@@ -59,9 +59,22 @@ describe('idempotency records on a state store', () => {
     if (!('claimed' in c)) throw new Error('expected a claim');
     await records.markUnknown(c.claimed);
     const held = await records.read('k');
-    expect(held?.record).toEqual({ s: 'unknown', fp: 'fp' });
-    const [a, b] = await Promise.all([records.takeOver(held!, 'fp'), records.takeOver(held!, 'fp')]);
-    expect([a, b].filter((t) => t !== undefined)).toHaveLength(1);
+    const claimId = c.claimed.record.s === 'pending' ? c.claimed.record.g : '';
+    expect(held?.record).toEqual({ s: 'unknown', fp: 'fp', g: claimId });
+    const [a, b] = await Promise.all([records.takeOver(held!, 'fp', true), records.takeOver(held!, 'fp', true)]);
+    const taken = [a, b].filter((t) => t !== undefined);
+    expect(taken).toHaveLength(1);
+    // The retry resumes the try whose outcome is unknown: same claim id, so what that try reserved is found again.
+    expect(taken[0]!.record).toMatchObject({ s: 'pending', g: claimId });
+  });
+
+  test('a takeover that does not resume (a stale record, another payload) gets a claim id of its own', async () => {
+    const { records } = setup();
+    const c = await records.claim('k', 'fp');
+    if (!('claimed' in c)) throw new Error('expected a claim');
+    await records.markUnknown(c.claimed);
+    const taken = await records.takeOver((await records.read('k'))!, 'other');
+    expect(taken?.record.s === 'pending' && taken.record.g).not.toBe(c.claimed.record.s === 'pending' && c.claimed.record.g);
   });
 });
 
