@@ -109,7 +109,7 @@ describe('Workspace lists are bounded and keep to the agent’s services', () =>
     expect(workspace.count(`GET /api/v2/interactions/${UPSTREAM_IDS[0]}`)).toBe(1);
   });
 
-  it('one list answers at most 1000 interactions, oldest first, and says when it was cut', async () => {
+  it('one list answers at most 1000 interactions, the embedded contact center’s oldest first, and says when it was cut', async () => {
     const created: string[] = [];
     for (let batch = 0; batch < 51; batch++) {
       const answers = await Promise.all(

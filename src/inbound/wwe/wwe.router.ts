@@ -16,8 +16,9 @@ export const WWE_BASE_PATH = '/api/v2';
 const ok = (body: Record<string, unknown>): OutboundResponse => ({ status: 200, body: { statusCode: 0, ...body } });
 
 /**
- * The most interactions one list answers (`/me/interactions`, `/interactions`, GetWorkbinContent), oldest first.
- * Workspace lists have no paging (spec); past the cap the answer says `"truncated":true` rather than look complete.
+ * The most interactions one list answers (`/me/interactions`, `/interactions`, GetWorkbinContent), in the order
+ * the backends answer (the memory one: oldest first). Workspace lists have no paging (spec); past the cap the
+ * answer says `"truncated":true` rather than look complete.
  */
 export const WWE_LIST_LIMIT = 1000;
 
