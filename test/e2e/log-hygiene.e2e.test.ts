@@ -33,21 +33,29 @@ const SECRETS = {
 };
 
 const ORACLE = '/crmRestApi/resources/11.13.18.05/interactions';
+const ACCOUNT = '6925ebd4-125d-4338-a736-99f4b5bcb3d7';
 const FORM = FORM_TYPE;
 const ssnAndCard = { CardNumber: SECRETS.card, SSN: SECRETS.ssn };
 const sensitiveForm = `userData%5BCardNumber%5D=${SECRETS.card}&userData%5BSSN%5D=${SECRETS.ssn}`;
 
-/** An upstream that refuses every call and quotes back the credentials it was sent, in each wire's error field. */
+/**
+ * An upstream that refuses every call and quotes back the credentials it was sent, in each wire's error field (VSP
+ * sends its key in the body: quoted from what this upstream knows it to be).
+ */
 const echoingRefusal: Handler = (req, res) => {
   const credentials = `${String(req.headers['x-api-key'] ?? '')} ${Buffer.from(String(req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString()}`;
-  res.writeHead(req.url?.startsWith('/genesys') ? 200 : 401, { 'content-type': 'application/json' });
-  res.end(
-    JSON.stringify(
-      req.url?.startsWith('/genesys')
-        ? { statusCode: 2, errors: [{ code: 200, advice: `Bad credentials: ${credentials}` }] }
-        : { status: { code: 401, message: `Invalid API key ${credentials}` } },
-    ),
-  );
+  const url = req.url ?? '';
+  const [status, body] = url.startsWith('/genesys')
+    ? [200, { statusCode: 2, errors: [{ code: 200, advice: `Bad credentials: ${credentials}` }] }]
+    : url.startsWith('/crmRestApi')
+      ? [400, { title: 'Bad Request', status: 400, detail: `Bad credentials: ${credentials}` }]
+      : url.startsWith('/api/v2')
+        ? [200, { statusCode: 10, statusMessage: `Bad credentials: ${credentials}` }]
+        : url.startsWith('/api/')
+          ? [400, { Message: `Bad AppAccessKey ${SECRETS.upstreamKey}` }]
+          : [401, { status: { code: 401, message: `Invalid API key ${credentials}` } }];
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 };
 
 describe('log lines of hostile runs', () => {
@@ -98,10 +106,16 @@ describe('log lines of hostile runs', () => {
           sim: { driver: 'memory' },
           nexusUp: { driver: 'nexus', baseUrl: `${upstream.url}/nexus/v3`, apiKey: SECRETS.upstreamKey, retries: 0 },
           gmsUp: { driver: 'gms', baseUrl: `${upstream.url}/genesys/2/openmedia`, basicAuth: { username: 'gw', password: SECRETS.upstreamPassword }, retries: 0 },
+          oracleUp: { driver: 'oracle', baseUrl: `${upstream.url}/crmRestApi/resources/11.13.18.05`, basicAuth: { username: 'gw', password: SECRETS.upstreamPassword }, retries: 0 },
+          wweUp: { driver: 'wwe', baseUrl: `${upstream.url}/api/v2`, basicAuth: { username: 'gw', password: SECRETS.upstreamPassword }, retries: 0 },
+          vspUp: { driver: 'vsp', baseUrl: `${upstream.url}/api`, appAccessKey: SECRETS.upstreamKey, accountId: ACCOUNT, contactId: ACCOUNT, retries: 0 },
         },
         routes: [
           { service: 'remote-nexus', backend: 'nexusUp' },
           { service: 'remote-gms', backend: 'gmsUp' },
+          { service: 'remote-oracle', backend: 'oracleUp' },
+          { service: 'remote-wwe', backend: 'wweUp' },
+          { service: 'remote-vsp', backend: 'vspUp' },
           { service: '*', backend: 'sim' },
         ],
         logging: { level: 'debug', sensitiveKeys: ['CardNumber', 'SSN'] },
@@ -147,6 +161,9 @@ describe('log lines of hostile runs', () => {
         // Upstreams that quote the gateway's own credentials back in their refusals.
         await nexus('{"externalId":"up1"}', undefined, '/nexus/v3/openmedia/remote-nexus/interactions');
         await gms('externalId=up2', undefined, '/genesys/2/openmedia/remote-gms');
+        await gms('externalId=up3', undefined, '/genesys/2/openmedia/remote-oracle');
+        await gms('', undefined, '/genesys/2/openmedia/remote-wwe/up4/get');
+        await nexus('{"externalId":"up5"}', undefined, '/nexus/v3/openmedia/remote-vsp/interactions');
         // Wrong credentials in every dialect until the address is locked out.
         await nexus('{}', SECRETS.wrongKey);
         await gms('a=b', SECRETS.wrongPassword);
@@ -162,11 +179,14 @@ describe('log lines of hostile runs', () => {
       ...[200, 200, 200, 200],
       ...[201, 400, 400],
       ...[200, 200, 400, 400, 200, 401],
-      ...[502, 200],
+      ...[502, 200, 200, 400, 502],
       ...[401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 429, 429],
     ]);
     expect(requests).toBe(statuses.length);
     expectNoSecret(output);
+    // The upstreams' words reached the request lines, each backend's once, blanked where they quote a credential.
+    const quoted = output.split('\n').filter((l) => l.includes('"message":"request"') && /"upstreamMessage":"[^"]*(Bad|Invalid)/.test(l));
+    expect(quoted.map((l) => (JSON.parse(l) as { backend: string }).backend).sort()).toEqual(['gmsUp', 'nexusUp', 'oracleUp', 'vspUp', 'wweUp']);
   });
 
   it('with every dialect open, hold none of the credentials callers present anyway', async () => {

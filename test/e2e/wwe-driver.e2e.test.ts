@@ -219,12 +219,20 @@ describe('wwe driver against a recording Workspace upstream', () => {
       await failure(driver.get!(getCmd(byId(ID))), 'upstream_rejected');
     });
 
-    it('logs the upstream’s message for the operator, never the password', async () => {
+    it('the upstream’s message rides on the error to the request’s log line, never the password; the driver writes none', async () => {
       logger.lines.length = 0;
       upstream.answer(refusal(1));
-      await failure(driver.agent!(agentCmd({ op: 'accept' })), 'upstream_rejected');
-      expect(logger.warnings()).toEqual([{ message: 'Backend desk refused a agent', fields: expect.objectContaining({ upstreamCode: 1, upstreamMessage: 'message for 1', requestId: 'req-1' }) }]);
-      expect(JSON.stringify(logger.lines)).not.toContain('wörd');
+      const err = await failure(driver.agent!(agentCmd({ op: 'accept' })), 'upstream_rejected');
+      expect(err.details).toMatchObject({ upstreamCode: 1, upstreamMessage: 'message for 1' });
+      expect(err.message).not.toContain('message for 1');
+      expect(JSON.stringify(err.details)).not.toContain('wörd');
+      expect(logger.lines).toEqual([]);
+    });
+
+    it('a Workspace internal error (4) keeps its message on the error the client throws', async () => {
+      upstream.answer(refusal(4), refusal(4), refusal(4));
+      const err = await failure(driver.get!(getCmd(byId(ID))), 'upstream_unavailable');
+      expect(err.details).toMatchObject({ upstreamCode: 4, upstreamMessage: 'message for 4' });
     });
   });
 });

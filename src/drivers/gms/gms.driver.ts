@@ -1,10 +1,10 @@
 import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
-import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import type { DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import { encodeForm } from '../../http/form';
-import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
-import { upstreamClientFor } from '../http/upstream.client';
+import { deadlineOf, HttpDriver, withUpstreamMessage } from '../http/http-driver';
+import type { HttpDriverDeps, UpstreamResponse } from '../http/upstream';
 import { markIfUncertain } from '../http/upstream.failure';
 import { probeApiRoot } from '../http/upstream.probe';
 import { parseJsonBody } from '../http/upstream.json';
@@ -17,16 +17,7 @@ import { gmsHeaders, toCreateRequest, toGetRequest, toStopRequest, toUpdateReque
 type GmsCommand = { kind: string; context: CommandContext };
 
 /** Genesys Mobile Services open media (DESIGN §5 gms; specs/gms-openmedia.md): create, get, update and stop. */
-class GmsDriver implements Driver {
-  private readonly client: UpstreamClient;
-
-  constructor(
-    private readonly deps: HttpDriverDeps,
-    private readonly config: GmsDriverConfig,
-  ) {
-    this.client = upstreamClientFor(deps, config);
-  }
-
+class GmsDriver extends HttpDriver<GmsDriverConfig> {
   /**
    * A create may be repeated only when it carries an externalId: GMS refuses a second live interaction with the
    * same externalId (code 250), so a repeat cannot make a duplicate. GMS knows no idempotency key, so a caller's
@@ -59,12 +50,8 @@ class GmsDriver implements Driver {
   }
 
   /** GMS answers in its own envelope (`statusCode`), a missing resource included; anything else is not GMS. */
-  health(): Promise<DriverHealth> {
+  override health(): Promise<DriverHealth> {
     return probeApiRoot(this.client, '', (body) => gmsAnswerSchema.safeParse(body).success);
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
   }
 
   private send(request: GmsRequest, command: GmsCommand, idempotent: boolean): Promise<UpstreamResponse> {
@@ -75,7 +62,7 @@ class GmsDriver implements Driver {
       headers: gmsHeaders(this.config, context),
       body: encodeForm(request.form),
       idempotent,
-      ...(context.deadline !== undefined && { deadline: context.deadline }),
+      ...deadlineOf(context),
       failureInAnswer: (res) => this.failureInAnswer(res),
     });
   }
@@ -94,7 +81,7 @@ class GmsDriver implements Driver {
     } catch (err) {
       if (!(err instanceof GatewayError) || !err.retryable) return undefined;
       // The client throws this one itself, so read() never sees it: the advice rides on the error to the log line.
-      return withAdvice(err, body);
+      return withUpstreamMessage(err, gmsAdvice(body));
     }
   }
 
@@ -110,19 +97,9 @@ class GmsDriver implements Driver {
       body = this.answerBody(res);
       return map(checkGmsAnswer(res.status, body, ref));
     } catch (err) {
-      throw markIfUncertain(err instanceof GatewayError ? withAdvice(err, body) : err, res);
+      throw markIfUncertain(err instanceof GatewayError ? withUpstreamMessage(err, gmsAdvice(body)) : err, res);
     }
   }
-}
-
-/**
- * The upstream's advice is for the operator, never the caller (it may describe internals): it rides on the error
- * and is written once, in the request's log line.
- */
-function withAdvice(err: GatewayError, body: unknown): GatewayError {
-  const advice = gmsAdvice(body);
-  if (advice !== undefined) err.details.upstreamMessage = advice;
-  return err;
 }
 
 export const gmsDriver: DriverDefinition<GmsDriverConfig, HttpDriverDeps> = {

@@ -1,9 +1,9 @@
 import type { CreateCommand, GetCommand, StopCommand, UpdateCommand } from '../../core/command';
-import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import type { DriverDefinition, DriverHealth } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
-import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
-import { upstreamClientFor } from '../http/upstream.client';
+import { HttpDriver, withUpstreamMessage } from '../http/http-driver';
+import type { HttpDriverDeps, UpstreamResponse } from '../http/upstream';
 import { parseJsonBody } from '../http/upstream.json';
 import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { probeApiRoot } from '../http/upstream.probe';
@@ -25,16 +25,7 @@ import {
 } from './nexus.mapper';
 
 /** Genesys Nexus v3 open media (DESIGN §5): create, get, update and stop, by id or `ext_{externalId}`. */
-class NexusDriver implements Driver {
-  private readonly client: UpstreamClient;
-
-  constructor(
-    private readonly deps: HttpDriverDeps,
-    private readonly config: NexusDriverConfig,
-  ) {
-    this.client = upstreamClientFor(deps, config);
-  }
-
+class NexusDriver extends HttpDriver<NexusDriverConfig> {
   async create(command: CreateCommand): Promise<Created> {
     const res = await this.send(toCreateRequest(command), command);
     return this.read(res, command, (data) => fromCreatedAnswer(data, command));
@@ -69,12 +60,8 @@ class NexusDriver implements Driver {
   }
 
   /** A Nexus answers its `/openmedia` root with a status envelope, 404 included; anything else is not Nexus. */
-  health(): Promise<DriverHealth> {
+  override health(): Promise<DriverHealth> {
     return probeApiRoot(this.client, '/openmedia', isStatusEnvelope);
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
   }
 
   /** One call; a 2xx is returned, any other status the client did not already map becomes the command's error. */
@@ -83,12 +70,8 @@ class NexusDriver implements Driver {
     upstream.failureInAnswer = (res) => this.failureInAnswer(res, command);
     const res = await this.client.request(upstream);
     if (res.status >= 200 && res.status < 300) return res;
-    const error = markIfUncertain(errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime())), res) as GatewayError;
-    // The upstream's own words help the operator and may describe internals: they ride on the error to the
-    // request's one log line, never into the answer.
-    const message = upstreamMessage(res.body);
-    if (message !== undefined) error.details.upstreamMessage = message;
-    throw error;
+    const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
+    throw markIfUncertain(withUpstreamMessage(error, upstreamMessage(res.body)), res);
   }
 
   /**

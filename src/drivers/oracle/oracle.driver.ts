@@ -1,10 +1,10 @@
-import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
-import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import type { CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand } from '../../core/command';
+import type { DriverDefinition } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created, Interaction } from '../../core/interaction';
 import type { UserData } from '../../core/user-data';
-import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
-import { upstreamClientFor } from '../http/upstream.client';
+import { deadlineOf, HttpDriver, withUpstreamMessage } from '../http/http-driver';
+import type { HttpDriverDeps, UpstreamResponse } from '../http/upstream';
 import { parseJsonBody } from '../http/upstream.json';
 import { markIfUncertain, parseRetryAfter } from '../http/upstream.failure';
 import { oracleDriverConfigSchema, type OracleDriverConfig } from './oracle.config';
@@ -23,8 +23,6 @@ import {
   type OracleRequest,
 } from './oracle.mapper';
 
-/** Refusals Oracle gives in the normal course of business. */
-const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
 /** Bounds the rows read for one interaction (500 per page): user data is small, a runaway upstream is not. */
 const MAX_ROW_PAGES = 20;
 
@@ -35,16 +33,7 @@ type Command = CreateCommand | GetCommand | UpdateCommand | StopCommand;
  * rows), user data through the child InteractionData resource, stop by PATCH StatusCd + EndTime. An Oracle
  * tenant has no services: every service routed here shares its interactions.
  */
-class OracleDriver implements Driver {
-  private readonly client: UpstreamClient;
-
-  constructor(
-    private readonly deps: HttpDriverDeps,
-    private readonly config: OracleDriverConfig,
-  ) {
-    this.client = upstreamClientFor(deps, config);
-  }
-
+class OracleDriver extends HttpDriver<OracleDriverConfig> {
   /**
    * Oracle does not keep OriginalSystemReference unique, the canonical model does (DESIGN §4 externalId): an open
    * interaction with it makes the create a duplicate. The check and the POST are two calls, not one atomic step.
@@ -89,15 +78,6 @@ class OracleDriver implements Driver {
   async stop(command: StopCommand): Promise<void> {
     const item = await this.resolveOpen(command.ref, command);
     await this.send(toCloseRequest(item.InteractionId, this.deps.now()), command);
-  }
-
-  async health(): Promise<DriverHealth> {
-    const state = this.client.breakerState();
-    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
   }
 
   /** The item a ref names: by InteractionId, or the open (else latest) one with that OriginalSystemReference. */
@@ -147,24 +127,13 @@ class OracleDriver implements Driver {
     });
     if ((res.status >= 200 && res.status < 300) || alsoDone.includes(res.status)) return res;
     const error = errorFromStatus(res.status, refusedCall(command), parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
-    // Oracle's own words help the operator and may describe internals: logged, never answered.
-    this.deps.logger[EXPECTED.has(error.code) ? 'debug' : 'warn'](`Backend ${this.deps.backendName} refused a ${command.kind}`, {
-      backend: this.deps.backendName,
-      requestId: command.context.requestId,
-      method: request.method,
-      upstreamStatus: res.status,
-      upstreamMessage: upstreamMessage(res.body),
-      code: error.code,
-    });
-    throw markIfUncertain(error, res);
+    throw markIfUncertain(withUpstreamMessage(error, upstreamMessage(res.body)), res);
   }
 
   private json(res: UpstreamResponse): unknown {
     return parseJsonBody(res, this.deps.backendName);
   }
 }
-
-const deadlineOf = (context: CommandContext): { deadline?: number } => (context.deadline === undefined ? {} : { deadline: context.deadline });
 
 function refusedCall(command: Command): RefusedCall {
   return command.kind === 'create' ? { kind: command.kind, service: command.service } : { kind: command.kind, service: command.service, ref: command.ref.value };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateCommand } from '../../core/command';
-import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import type { DriverDefinition } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Created } from '../../core/interaction';
-import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
-import { upstreamClientFor } from '../http/upstream.client';
+import { deadlineOf, HttpDriver, withUpstreamMessage } from '../http/http-driver';
+import type { HttpDriverDeps, UpstreamResponse } from '../http/upstream';
 import { parseRetryAfter } from '../http/upstream.failure';
 import { vspDriverConfigSchema, type VspDriverConfig } from './vsp.config';
 import { CREATE_PATH, encodeCreate, readInteractionId, toCreateVspInteraction, upstreamMessage } from './vsp.mapper';
@@ -32,16 +32,7 @@ export function errorFromStatus(status: number, command: CreateCommand, retryAft
  * driver's only handler: every other command is answered `unsupported` by the core before any I/O. VSP has no read,
  * so the gateway's id index remembers what this backend created (app.ts), for dialects that address by id.
  */
-class VspDriver implements Driver {
-  private readonly client: UpstreamClient;
-
-  constructor(
-    private readonly deps: HttpDriverDeps,
-    private readonly config: VspDriverConfig,
-  ) {
-    this.client = upstreamClientFor(deps, config);
-  }
-
+class VspDriver extends HttpDriver<VspDriverConfig> {
   /**
    * Never repeated once it may have reached VSP: a repeat carries the same InteractionIdentity, so it cannot make a
    * second interaction, but VSP would answer it 409 and, having no read, the gateway could not learn the first
@@ -62,44 +53,27 @@ class VspDriver implements Driver {
       headers,
       body,
       idempotent: false,
-      ...(command.context.deadline !== undefined && { deadline: command.context.deadline }),
+      ...deadlineOf(command.context),
     });
     if (res.status < 200 || res.status >= 300) throw this.refused(res, command);
     try {
       const id = readInteractionId(res, this.config.format, this.deps.backendName);
       return command.externalId === undefined ? { id } : { id, externalId: command.externalId };
     } catch (err) {
-      if (err instanceof GatewayError) this.log('warn', `Backend ${this.deps.backendName} answered a create unreadably`, res, command, err);
-      throw err;
+      throw err instanceof GatewayError ? this.withVspWords(err, res) : err;
     }
   }
 
-  async health(): Promise<DriverHealth> {
-    const state = this.client.breakerState();
-    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
-  }
-
   private refused(res: UpstreamResponse, command: CreateCommand): GatewayError {
-    const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
-    // A duplicate is the normal course of business; anything else needs the operator.
-    this.log(error.code === 'already_exists' ? 'debug' : 'warn', `Backend ${this.deps.backendName} refused a create`, res, command, error);
-    return error;
+    return this.withVspWords(errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime())), res);
   }
 
-  /** VSP's own words help the operator: logged (with the gateway's key scrubbed should VSP echo it), never answered. */
-  private log(level: 'debug' | 'warn', message: string, res: UpstreamResponse, command: CreateCommand, error: GatewayError): void {
-    this.deps.logger[level](message, {
-      backend: this.deps.backendName,
-      requestId: command.context.requestId,
-      upstreamStatus: res.status,
-      upstreamMessage: upstreamMessage(res)?.split(this.config.appAccessKey).join('[REDACTED]'),
-      code: error.code,
-      reason: error.message,
-    });
+  /**
+   * VSP's own words ride on the error to the request's log line, never into the answer; the gateway's key is
+   * blanked should VSP echo it, so it is not in the error at all, whoever reads its details.
+   */
+  private withVspWords(err: GatewayError, res: UpstreamResponse): GatewayError {
+    return withUpstreamMessage(err, upstreamMessage(res)?.split(this.config.appAccessKey).join('[REDACTED]'));
   }
 }
 

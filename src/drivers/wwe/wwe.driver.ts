@@ -1,9 +1,9 @@
 import type { AgentCommand, CommandContext, GetCommand, InteractionRef, ListCommand, StopCommand, UpdateCommand } from '../../core/command';
-import type { Driver, DriverDefinition, DriverHealth } from '../../core/driver';
+import type { DriverDefinition } from '../../core/driver';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
-import type { HttpDriverDeps, UpstreamClient, UpstreamResponse } from '../http/upstream';
-import { upstreamClientFor } from '../http/upstream.client';
+import { HttpDriver, withUpstreamMessage } from '../http/http-driver';
+import type { HttpDriverDeps, UpstreamResponse } from '../http/upstream';
 import { parseJsonBody } from '../http/upstream.json';
 import { markIfUncertain } from '../http/upstream.failure';
 import { checkWweAnswer, toInteraction, toInteractions, wweMessage } from './wwe.answer';
@@ -12,24 +12,12 @@ import { toAgentRequest, toCompleteRequest, toGetRequest, toListRequest, toUpdat
 
 type WweCommand = { kind: string; context: CommandContext };
 
-/** Refusals Workspace gives in the normal course of business: worth a debug line, not a warning. */
-const EXPECTED = new Set(['not_found', 'already_exists', 'conflict']);
-
 /**
  * Workspace Web Services v2 (DESIGN §5 wwe; specs/wwe-interactions-v2.txt), acting as one agent: get, user data,
  * Complete as stop, the agent operations, and lists. No create: Workspace has none, so the core answers a create
  * routed here `unsupported` before any I/O.
  */
-class WweDriver implements Driver {
-  private readonly client: UpstreamClient;
-
-  constructor(
-    private readonly deps: HttpDriverDeps,
-    private readonly config: WweDriverConfig,
-  ) {
-    this.client = upstreamClientFor(deps, config);
-  }
-
+class WweDriver extends HttpDriver<WweDriverConfig> {
   async get(command: GetCommand): Promise<Interaction> {
     const { body, status } = await this.call(toGetRequest(command.ref), command, command.ref);
     return toInteraction(body.interaction, command.service, status);
@@ -58,15 +46,6 @@ class WweDriver implements Driver {
     return command.limit === undefined ? interactions : interactions.slice(0, command.limit);
   }
 
-  async health(): Promise<DriverHealth> {
-    const state = this.client.breakerState();
-    return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
-  }
-
   /**
    * The driver is one agent upstream: an operation asked for another agent would be done, and owned, by the wrong
    * one, so it is refused before any I/O.
@@ -87,8 +66,7 @@ class WweDriver implements Driver {
       parsed = this.answerBody(res);
       return { body: checkWweAnswer(res.status, parsed, ref), status: res.status };
     } catch (err) {
-      if (err instanceof GatewayError) this.logRefusal(err, res, parsed, command, request);
-      throw markIfUncertain(err, res);
+      throw markIfUncertain(err instanceof GatewayError ? withUpstreamMessage(err, wweMessage(parsed)) : err, res);
     }
   }
 
@@ -103,27 +81,15 @@ class WweDriver implements Driver {
    * counts for the breaker and is retried where safe, as a 503 would be. Every other answer is left to call().
    */
   private failureInAnswer(res: UpstreamResponse, ref: InteractionRef | undefined): GatewayError | undefined {
+    let body: unknown;
     try {
-      checkWweAnswer(res.status, this.answerBody(res), ref);
+      body = this.answerBody(res);
+      checkWweAnswer(res.status, body, ref);
       return undefined;
     } catch (err) {
-      return err instanceof GatewayError && err.retryable ? err : undefined;
+      // The client throws this one itself, so call() never sees it: the statusMessage rides on it from here.
+      return err instanceof GatewayError && err.retryable ? withUpstreamMessage(err, wweMessage(body)) : undefined;
     }
-  }
-
-  /** The upstream's statusMessage is logged for the operator, never answered. */
-  private logRefusal(err: GatewayError, res: UpstreamResponse, body: unknown, command: WweCommand, request: WweRequest): void {
-    const log = EXPECTED.has(err.code) ? this.deps.logger.debug : this.deps.logger.warn;
-    log.call(this.deps.logger, `Backend ${this.deps.backendName} refused a ${command.kind}`, {
-      backend: this.deps.backendName,
-      requestId: command.context.requestId,
-      method: request.method,
-      path: request.path,
-      upstreamStatus: res.status,
-      upstreamCode: err.details.upstreamCode,
-      upstreamMessage: wweMessage(body),
-      code: err.code,
-    });
   }
 }
 
