@@ -3,6 +3,7 @@ import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { authenticated } from '../../http/credentials';
+import { requestOrigin } from '../../http/host';
 import type { InboundDeps, InboundRequest } from '../../http/wire';
 import { createOracleAuth, type OracleCaller } from './oracle.auth';
 import type { OracleInboundConfig } from './oracle.config';
@@ -19,8 +20,6 @@ export interface Located {
   ref: InteractionRef;
   context: CommandContext;
 }
-
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
  * What every Oracle endpoint needs around its command: the caller, the interaction an InteractionId stands for
@@ -115,8 +114,5 @@ export class OracleAccess {
 
 /** Links are absolute, as Oracle's are, when the Host header is a plain host; otherwise relative to the server. */
 function baseUrlOf(req: InboundRequest): string {
-  const host = req.headers.host;
-  if (typeof host !== 'string' || !HOST.test(host)) return ORACLE_BASE_PATH;
-  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${scheme}://${host}${ORACLE_BASE_PATH}`;
+  return `${requestOrigin(req.headers) ?? ''}${ORACLE_BASE_PATH}`;
 }

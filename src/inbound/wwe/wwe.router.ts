@@ -3,6 +3,7 @@ import { GatewayError, invalid } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { authenticated } from '../../http/credentials';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
+import { requestOrigin } from '../../http/host';
 import { isJsonContentType, parseJson } from '../../http/json';
 import type { InboundDefinition, InboundDeps, InboundRequest, InboundRouter, OutboundResponse } from '../../http/wire';
 import { createAgentCheck, createAgentDirectory, type Agent } from './wwe.auth';
@@ -27,16 +28,12 @@ interface Listed {
   truncated: boolean;
 }
 
-/** A Host header fit to put in a URI; anything else makes the URIs relative rather than echo a client's text. */
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** The spec's `"uris":["http://.../api/v2/interactions/{id}"]`, on the host the caller reached. */
+/**
+ * The spec's `"uris":["http://.../api/v2/interactions/{id}"]`, on the host the caller reached; relative when the
+ * Host header is unfit for a URL, rather than echo a client's text.
+ */
 function interactionUri(req: InboundRequest, id: string): string {
-  const path = `${WWE_BASE_PATH}/interactions/${encodeURIComponent(id)}`;
-  const host = req.headers.host;
-  if (typeof host !== 'string' || !HOST.test(host)) return path;
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${proto}://${host}${path}`;
+  return `${requestOrigin(req.headers) ?? ''}${WWE_BASE_PATH}/interactions/${encodeURIComponent(id)}`;
 }
 
 function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRouter {
