@@ -207,3 +207,30 @@ describe('Workspace against a hostile client', () => {
     expect((await carl.operate(id, { operationName: 'Complete' })).json).toMatchObject({ statusCode: 0 });
   });
 });
+
+describe('a Workspace refusal behind the wwe driver is logged once', () => {
+  const logger = memoryLogger();
+  const workspace = new FakeUpstream({ status: 200, json: { statusCode: 2, statusMessage: 'Interaction is owned by another agent' } });
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    await workspace.start();
+    gw = await startGateway(
+      { backends: { desk: { driver: 'wwe', baseUrl: `${workspace.url}/api/v2`, basicAuth: { username: 'gw-agent', password: 'secret-pw' } } }, routes: [{ service: '*', backend: 'desk' }] },
+      { logger },
+    );
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await workspace.close();
+  });
+
+  it('in the request’s own line, with Workspace’s words; never in the answer', async () => {
+    const res = await call(gw, `/genesys/2/openmedia/desk/${ID}/update`, { method: 'POST', headers: { ...FORM, 'x-request-id': 'refused-1' }, body: 'change%5Ba%5D=1' });
+    expect(res.json).toMatchObject({ statusCode: 2, errors: [{ code: 253 }] });
+    expect(res.text).not.toContain('owned by another');
+    const lines = logger.lines.filter((l) => l.fields.requestId === 'refused-1' || JSON.stringify(l.fields).includes('refused-1'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ message: 'request', fields: { upstreamCode: 2, upstreamMessage: 'Interaction is owned by another agent' } });
+  });
+});
