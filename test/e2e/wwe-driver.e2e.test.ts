@@ -323,6 +323,20 @@ describe('chain: GMS client → front gateway (wwe driver) → back gateway (Wor
     expect(recorder.total()).toBe(0);
   });
 
+  it('the front’s agent parks an interaction in its workbin and takes it back, through the back’s ownership rules', async () => {
+    const id = await ownedOnBack('userData%5Bk%5D=v');
+    const frontAgent = workspaceAs(() => front.url, 'desk-agent');
+    recorder.answer();
+    expect((await frontAgent.operate(id, { operationName: 'PlaceInWorkbin', workbin: 'later' })).json).toMatchObject({ statusCode: 0 });
+    expect((await deskAgent.get(id)).json.interaction).toMatchObject({ state: 'inWorkbin', workbin: 'later' });
+    expect((await frontAgent.operate(id, { operationName: 'Accept' })).json).toMatchObject({ statusCode: 0 });
+    expect(sent()).toEqual([
+      { method: 'POST', path: `/api/v2/me/interactions/${id}`, headers: FRONT_POST, body: { operationName: 'PlaceInWorkbin', workbin: 'later' } },
+      { method: 'POST', path: `/api/v2/me/interactions/${id}`, headers: FRONT_POST, body: { operationName: 'Accept' } },
+    ]);
+    expect((await deskAgent.get(id)).json.interaction).toMatchObject({ state: 'handling', ownerId: 'desk-agent' });
+  });
+
   it('a Workspace desktop on the front drives the back: the fallback service finds ids the front never saw', async () => {
     const id = await ownedOnBack('userData%5Bk%5D=v');
     const frontAgent = workspaceAs(() => front.url, 'desk-agent');
