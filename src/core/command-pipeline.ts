@@ -54,6 +54,7 @@ export function createCommandPipeline(o: CommandPipelineOptions): CommandPipelin
         outbox,
         store: o.store,
         deliver: (command) => deliver(command, o.dispatcher.routeOfBackend(backend)),
+        onDelivered: (reservedId, upstreamId) => o.index.shareAlias(reservedId, upstreamId),
         logger: o.logger,
         retryMs: o.outbox.retryMs,
         maxRetryMs: o.outbox.maxRetryMs,

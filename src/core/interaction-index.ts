@@ -70,6 +70,20 @@ export class InteractionIndex {
     return Number(await this.store.get(aliasOfIdKey(id)));
   }
 
+  /**
+   * A queued create delivered under the upstream's id keeps the number its reserved id was shown with (an Oracle
+   * client was answered that InteractionId): the upstream's id takes it, unless it already has one. Best effort, as
+   * remember() is.
+   */
+  async shareAlias(reservedId: string, deliveredId: string): Promise<void> {
+    try {
+      const alias = await this.store.get(aliasOfIdKey(reservedId));
+      if (alias !== undefined) await this.store.setIfAbsent(aliasOfIdKey(deliveredId), alias, this.options.ttlMs);
+    } catch (err) {
+      this.options.logger.warn('Could not carry a numeric alias over to a delivered interaction', { error: String(err) });
+    }
+  }
+
   /** The canonical id a numeric alias stands for. */
   async idOfNumericAlias(alias: number): Promise<string | undefined> {
     if (!Number.isSafeInteger(alias) || alias < 1) return undefined;

@@ -15,6 +15,8 @@ export interface OutboxWorkerOptions {
   store: StateStore;
   /** Sends a queued create: the pipeline from unknown-outcome resolution on (not idempotency, not the outbox). */
   deliver(command: Command): Promise<Outcome>;
+  /** Told once a queued create is delivered, with the id reserved for it and the upstream's. */
+  onDelivered(reservedId: string, upstreamId: string): Promise<void>;
   logger: Logger;
   /** First pause after a failed delivery, doubled up to maxRetryMs; also how often an idle worker looks. */
   retryMs: number;
@@ -97,7 +99,9 @@ export class OutboxWorker {
     const command = commandOf(item.record.command, this.options.now() + this.options.attemptMs, item.record.attempts > 1);
     try {
       const { result } = await this.options.deliver(command);
-      await outbox.delivered(item, (result as Created).id);
+      const upstreamId = (result as Created).id;
+      await outbox.delivered(item, upstreamId);
+      await this.options.onDelivered(item.id, upstreamId);
       this.failures = 0;
       logger.info('Outbox delivered a create', { backend, reservedId: item.id, requestId: command.context.requestId, attempts: item.record.attempts });
       return true;
