@@ -1,5 +1,6 @@
 import { interactionNotFound } from './errors';
 import type { InteractionIndex } from './interaction-index';
+import { isPattern } from './pattern';
 import type { Stage } from './pipeline';
 
 /**
@@ -19,7 +20,8 @@ export function indexStage(index: InteractionIndex): Stage {
       if (route.driver.locate) return next();
       if ('ref' in command && command.ref.by === 'id') {
         const known = await index.locate(command.ref.value);
-        if (known !== undefined && known.service !== command.service) throw interactionNotFound(command.ref);
+        // Recorded under a pattern (listed through a backend with no services of its own): its service is not known.
+        if (known !== undefined && !isPattern(known.service) && known.service !== command.service) throw interactionNotFound(command.ref);
       }
       const outcome = await next();
       if (command.kind === 'create' || command.kind === 'get') {

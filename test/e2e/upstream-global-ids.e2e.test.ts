@@ -93,3 +93,32 @@ describe('an upstream with global ids, behind scoped credentials', () => {
     expect(seenByB.json.data).toMatchObject({ state: 'queued', userData: { Owner: 'B' } });
   });
 });
+
+describe('an id listed through a backend with no services of its own', () => {
+  const ID = '01QG0Q2S5S50G000';
+  const interaction = { id: ID, mediaType: 'workitem', type: 'Inbound', subtype: 'InboundNew', state: 'queued', receivedAt: '2026-11-25T12:00:00.000Z', userData: {} };
+  const upstream = new FakeUpstream();
+  let gw: TestGateway;
+  beforeAll(async () => {
+    await upstream.start();
+    upstream.respond((_req, res, seen) => {
+      const body = seen.path.startsWith(`/api/v2/interactions/${ID}`) ? { statusCode: 0, interaction } : { statusCode: 0, interactions: [interaction] };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    gw = await startGateway({
+      backends: { desk: { driver: 'wwe', baseUrl: `${upstream.url}/api/v2`, basicAuth: { username: 'gateway-agent', password: 'pw' } } },
+      routes: [{ service: '*', backend: 'desk' }],
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await upstream.close();
+  });
+
+  it('stays reachable by id under its service: listed under a pattern, its service was not known', async () => {
+    const listed = await workspaceAs(() => gw.url, 'agent1').all('?fields=*');
+    expect(listed.json.interactions.map((i: { id: string }) => i.id)).toEqual([ID]);
+    const got = await call(gw, `${GMS}/desk/${ID}/get`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(got.json).toMatchObject({ statusCode: 0, interactionProperties: { interactionId: ID } });
+  });
+});
