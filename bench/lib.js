@@ -30,11 +30,11 @@ class Children {
   }
 
   /** A bench server script, forked with IPC: it reports `{ port }` once listening and exits when we disconnect. */
-  async fork(script, args = [], options = {}) {
+  async fork(script, args = [], options = {}, readyMs = 10_000) {
     const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' }, ...options });
     this.track(child, script);
     const port = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${script} did not report its port within 10 s`)), 10_000);
+      const timer = setTimeout(() => reject(new Error(`${script} did not report its port within ${readyMs / 1000} s`)), readyMs);
       child.once('message', (m) => {
         clearTimeout(timer);
         resolve(m.port);
@@ -48,20 +48,20 @@ class Children {
   }
 
   /** Any command; ready once `readyUrl` answers 200. */
-  async spawn(command, args, options, readyUrl) {
+  async spawn(command, args, options, readyUrl, readyMs = 15_000) {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
     this.track(child, `${command} ${args.join(' ')}`);
     let stderr = '';
     child.stderr?.on('data', (chunk) => {
       if (stderr.length < 20_000) stderr += chunk;
     });
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + readyMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited at start (code ${child.exitCode}):\n${stderr}`);
       if ((await probe(readyUrl)) === 200) return { child, stderr: () => stderr };
       await sleep(100);
     }
-    throw new Error(`${readyUrl} was not ready within 15 s:\n${stderr}`);
+    throw new Error(`${readyUrl} was not ready within ${readyMs / 1000} s:\n${stderr}`);
   }
 
   track(child, name) {
@@ -73,22 +73,23 @@ class Children {
   /** SIGTERM, then SIGKILL for what is still running after `graceMs`. Resolves when every child is gone. */
   async stopAll(graceMs = 5000) {
     const running = [...this.all].filter((c) => c.exitCode === null && c.signalCode === null);
-    await Promise.all(
-      running.map(
-        (child) =>
-          new Promise((resolve) => {
-            const timer = setTimeout(() => {
-              process.stderr.write(`bench: ${child.benchName} ignored SIGTERM for ${graceMs} ms, killing it\n`);
-              child.kill('SIGKILL');
-            }, graceMs);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(running.map((child) => this.stop(child, graceMs)));
+  }
+
+  /** One child: SIGTERM, then SIGKILL after `graceMs`. */
+  stop(child, graceMs = 5000) {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        process.stderr.write(`bench: ${child.benchName} ignored SIGTERM for ${graceMs} ms, killing it\n`);
+        child.kill('SIGKILL');
+      }, graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
   }
 }
 
@@ -203,6 +204,12 @@ class Latencies {
 }
 
 /**
+ * Numbers handed to `bodyFor`, never twice in one bench process: a "fresh externalId per request" must stay fresh
+ * across the warm-up, the measured and the moderate runs, or a gateway answers the later runs as retries.
+ */
+let bodySequence = 0;
+
+/**
  * One autocannon run against `target` ({ url, method, headers, body | bodies, verify }). `pid` is the process whose
  * CPU time per request is reported. autocannon's own latency histogram keeps whole milliseconds, too coarse
  * for sub-millisecond answers: every response's latency is recorded here at full precision.
@@ -210,7 +217,6 @@ class Latencies {
 async function load(target, { connections, duration, pid, rate }) {
   const latencies = new Latencies();
   const cpuBefore = pid === undefined ? undefined : cpuSeconds(pid);
-  let counter = 0;
   const options = {
     url: target.url,
     method: target.method,
@@ -221,7 +227,7 @@ async function load(target, { connections, duration, pid, rate }) {
   };
   // A fixed offered rate (req/s over all connections) instead of as fast as the target answers.
   if (rate !== undefined) options.overallRate = rate;
-  if (target.bodyFor) options.requests = [{ setupRequest: (req) => ({ ...req, body: target.bodyFor(counter++) }) }];
+  if (target.bodyFor) options.requests = [{ setupRequest: (req) => ({ ...req, body: target.bodyFor(bodySequence++) }) }];
   else options.body = target.body;
   const result = await new Promise((resolve, reject) => {
     const instance = autocannon(options, (err, res) => (err ? reject(err) : resolve(res)));

@@ -98,7 +98,7 @@ async function startGateway(children, work, upstreamUrl, name, workers, execArgv
     `http://${lib.HOST}:${port}/healthz`,
   );
   fs.closeSync(logFd);
-  return { url: `http://${lib.HOST}:${port}${GMS_PATH}`, pid: gateway.child.pid };
+  return { url: `http://${lib.HOST}:${port}${GMS_PATH}`, pid: gateway.child.pid, child: gateway.child };
 }
 
 async function main() {
@@ -126,7 +126,7 @@ async function main() {
     targets = [
       target('a', 'a  Nexus upstream, direct', upstream.url + NEXUS_PATH, 'nexus', upstream.child.pid),
       target('b', 'b  raw node:http proxy → upstream', proxy.url + NEXUS_PATH, 'nexus', proxy.child.pid),
-      target('c', 'c  gateway, GMS form → Nexus JSON → upstream', gateway.url, 'gms', gateway.pid),
+      { ...target('c', 'c  gateway, GMS form → Nexus JSON → upstream', gateway.url, 'gms', gateway.pid), child: gateway.child },
       target('d', 'd  lean floor: node:http + qs + zod + undici, same translation, no logging', floor.url + GMS_PATH, 'gms', floor.child.pid),
     ];
     if (settings.workers > 1) {
@@ -142,8 +142,16 @@ async function main() {
     }
 
     const options = { connections: settings.connections };
+    let gatewayRss = 0;
     for (let round = 1; round <= settings.rounds; round++) {
       for (const t of targets) {
+        if (t.key === 'c' && round > 1 && freshGatewayEachRound) {
+          // Each round a new gateway: its memory store holds what one round created (see the report's note).
+          gatewayRss = Math.max(gatewayRss, lib.peakRssMiB(t.pid) ?? 0);
+          await children.stop(t.child);
+          Object.assign(t, await startGateway(children, work, upstream.url, `gateway-round${round}`, 1, profileArgv));
+          await smoke(t);
+        }
         process.stdout.write(`round ${round}/${settings.rounds}  ${t.label}: warm-up ${settings.warmup} s, run ${settings.duration} s… `);
         await lib.load(t, { ...options, duration: settings.warmup });
         const from = monotonicUs();
@@ -157,6 +165,7 @@ async function main() {
       }
     }
     for (const t of targets) peakRss[t.key] = lib.peakRssMiB(t.pid);
+    peakRss.c = Math.max(peakRss.c ?? 0, gatewayRss);
   } finally {
     // The gateway writes its CPU profile on a clean exit after SIGTERM: give it time.
     await children.stopAll(settings.profile ? 30_000 : 5000);
@@ -165,6 +174,14 @@ async function main() {
   report(targets, runs, moderate, peakRss, profileDir, gatewayWindows);
   fs.rmSync(work, { recursive: true, force: true });
 }
+
+/**
+ * With a fresh externalId per request every create leaves an idempotency record and an id-index entry in the
+ * gateway's memory store (DESIGN §7), bounded at 200,000 keys: a gateway answering several thousand creates a
+ * second would fill it within the rounds and then measure its refusals. So c is started afresh for each round,
+ * unless profiled (one profile per process).
+ */
+const freshGatewayEachRound = settings.unique && !settings.profile;
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -185,7 +202,8 @@ function report(targets, runs, moderate, peakRss, profileDir, gatewayWindows) {
       ` then ${settings.moderateDuration} s at a moderate ${settings.rate} req/s offered over 10 connections;` +
       ` ${settings.rounds} round(s) interleaved ${targets.map((t) => t.key).join(' → ')} (medians), upstream pool ${settings.pool} keep-alive connections,` +
       ` ${settings.unique ? 'a fresh externalId per request' : `one fixed body per target (externalId ${FIXED_ID})`}, NODE_ENV=production,` +
-      ` gateway logging at info to ${settings.gatewayLog}${settings.profile ? ', gateway c under --cpu-prof (slower than unprofiled)' : ''}.` +
+      ` gateway logging at info to ${settings.gatewayLog}${settings.profile ? ', gateway c under --cpu-prof (slower than unprofiled)' : ''}` +
+      `${freshGatewayEachRound ? ', gateway c started afresh each round (its memory store then holds one round\'s creates; peak RSS is the largest of the rounds)' : ''}.` +
       ' Load generator: autocannon in the bench process, on the same machine; server CPU µs/req is the CPU time of the front process of' +
       ' each target (the upstream for a, the proxy for b, the gateway for c and f, the floor for d, all processes of e) divided by the' +
       ' responses; peak RSS is VmHWM at the end of the run (summed over e\'s processes).',
