@@ -17,10 +17,11 @@ export function resolveStage(logger: Logger): Stage {
   return {
     name: 'resolve',
     // A backend that cannot read (VSP creates only) cannot be asked what it applied.
-    run(command, route, next) {
-      if (!route.driver.get) return next();
+    applies: (command, route) =>
+      route.driver.get !== undefined && (command.kind === 'stop' || command.kind === 'update' || (command.kind === 'create' && command.externalId !== undefined)),
+    run(command, _route, next) {
       if (command.kind === 'stop' || command.kind === 'update') return writeResolvingOutcome(command, next, logger);
-      return command.kind === 'create' && command.externalId !== undefined ? createResolvingOutcome(command, next, logger) : next();
+      return command.kind === 'create' ? createResolvingOutcome(command, next, logger) : next();
     },
   };
 }

@@ -14,8 +14,9 @@ export const ASSIGNED_EXTERNAL_ID_PREFIX = 'omgw-';
 export function assignExternalIdStage(backends: ReadonlySet<string>): Stage {
   return {
     name: 'assignExternalId',
-    async run(command, route, next) {
-      if (command.kind !== 'create' || command.externalId !== undefined || !backends.has(route.backend)) return next();
+    applies: (command, route) => command.kind === 'create' && command.externalId === undefined && backends.has(route.backend),
+    async run(command, _route, next) {
+      if (command.kind !== 'create') return next();
       const outcome = await next({ ...command, externalId: `${ASSIGNED_EXTERNAL_ID_PREFIX}${randomUUID()}` });
       const { externalId: _assigned, ...created } = outcome.result as { id: string; externalId?: string };
       return { ...outcome, result: created };

@@ -40,12 +40,11 @@ interface RecordKey {
 
 function recordKeyOf(command: Command): RecordKey | undefined {
   const { context } = command;
-  const scope = [context.dialect, context.client ?? '', command.service];
   if (context.idempotencyKey !== undefined && WRITES.has(command.kind)) {
-    return { store: `idem:${digest(JSON.stringify([...scope, 'key', context.idempotencyKey]))}`, by: 'key' };
+    return { store: `idem:${digest(JSON.stringify([context.dialect, context.client ?? '', command.service, 'key', context.idempotencyKey]))}`, by: 'key' };
   }
   if (command.kind === 'create' && command.externalId !== undefined) {
-    return { store: `idem:${digest(JSON.stringify([...scope, 'ext', command.externalId]))}`, by: 'externalId' };
+    return { store: `idem:${digest(JSON.stringify([context.dialect, context.client ?? '', command.service, 'ext', command.externalId]))}`, by: 'externalId' };
   }
   return undefined;
 }
@@ -160,6 +159,7 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
 
   return {
     name: 'idempotency',
+    applies: (command) => (command.context.idempotencyKey !== undefined && WRITES.has(command.kind)) || (command.kind === 'create' && command.externalId !== undefined),
     async run(command: Command, _route: Route, next: Next): Promise<Outcome> {
       const key = recordKeyOf(command);
       if (key === undefined) return next();

@@ -16,8 +16,8 @@ import type { Stage } from './pipeline';
 export function indexStage(index: InteractionIndex): Stage {
   return {
     name: 'index',
+    applies: (_command, route) => !route.driver.locate,
     async run(command, route, next) {
-      if (route.driver.locate) return next();
       if ('ref' in command && command.ref.by === 'id') {
         const known = await index.locate(command.ref.value);
         // Recorded under a pattern (listed through a backend with no services of its own): its service is not known.

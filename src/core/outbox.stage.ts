@@ -95,6 +95,8 @@ export function outboxStage(outbox: Outbox, options: OutboxStageOptions): Stage 
 
   return {
     name: 'outbox',
+    // Only a backend with an outbox, or a reserved id (whatever backend the command is routed to), concerns it.
+    applies: (command, route) => backends.has(route.backend) || ('ref' in command && command.ref.by === 'id' && isReservedId(command.ref.value)),
     run(command, route, next) {
       if (command.kind === 'create') return backends.has(route.backend) ? create(command, route, next) : next();
       if (!('ref' in command)) return next();

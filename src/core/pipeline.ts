@@ -21,6 +21,11 @@ export type Next = (command?: Command) => Promise<Outcome>;
 export interface Stage {
   /** For logs and an inspector. */
   readonly name: string;
+  /**
+   * Whether the stage has anything to do with this command; absent means always. A stage that has not is passed
+   * by without a call, so the hot path pays no promise or closure for it.
+   */
+  applies?(command: Command, route: Route): boolean;
   run(command: Command, route: Route, next: Next): Promise<Outcome>;
 }
 
@@ -28,8 +33,9 @@ export type Run = (command: Command, route: Route) => Promise<Outcome>;
 
 /** The stages in order, outermost first, around `last` (the dispatch). */
 export function composePipeline(stages: readonly Stage[], last: Run): Run {
-  return stages.reduceRight<Run>(
-    (inner, stage) => (command, route) => stage.run(command, route, (other) => inner(other ?? command, route)),
-    last,
-  );
+  return stages.reduceRight<Run>((inner, stage) => {
+    const { applies } = stage;
+    const run: Run = (command, route) => stage.run(command, route, (other) => inner(other ?? command, route));
+    return applies === undefined ? run : (command, route) => (applies.call(stage, command, route) ? run(command, route) : inner(command, route));
+  }, last);
 }

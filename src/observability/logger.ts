@@ -41,10 +41,11 @@ class SinkTransport extends TransportStream {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const redact = createFieldRedactor(options.sensitiveKeys, options.secrets);
+  const clock = lineClock();
   const line = winston.format((info) => {
     const fields = info as Record<string, unknown>;
     for (const key of Object.keys(fields)) if (key !== 'level' && key !== 'message') fields[key] = redact(key, fields[key]);
-    fields.timestamp = new Date().toISOString();
+    fields.timestamp = clock();
     let text: string | undefined;
     try {
       text = JSON.stringify(fields);
@@ -64,5 +65,19 @@ export function createLogger(options: LoggerOptions): Logger {
     info: (message, fields) => w.info(message, fields),
     warn: (message, fields) => w.warn(message, fields),
     error: (message, fields) => w.error(message, fields),
+  };
+}
+
+/** The current time as ISO 8601 text, made once per millisecond however many lines share it. */
+function lineClock(): () => string {
+  let lastMs = -1;
+  let lastText = '';
+  return () => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      lastText = new Date(now).toISOString();
+    }
+    return lastText;
   };
 }
