@@ -124,8 +124,8 @@ async function startFronts(children, work, upstreamUrl, prefix) {
   const cli = path.join(ROOT, 'dist', 'cli.js');
   const command = prefix ? 'valgrind' : process.execPath;
   const args = prefix ? [...wrap.execArgv, cli, 'start', '--config', configFile] : [cli, 'start', '--config', configFile];
-  const gateway = await children.spawn(command, args, { cwd: work, env: { ...process.env, NODE_ENV: 'production' } }, `http://${lib.HOST}:${port}/healthz`, 180_000);
-  const floor = await children.fork(path.join(__dirname, 'lean-floor.js'), [upstreamUrl, '0', '64'], prefix ? wrap : {}, 180_000);
+  const gateway = await children.spawn(command, args, { cwd: work, env: { ...process.env, NODE_ENV: 'production' } }, `http://${lib.HOST}:${port}/healthz`, 600_000);
+  const floor = await children.fork(path.join(__dirname, 'lean-floor.js'), [upstreamUrl, '0', '64'], prefix ? wrap : {}, 600_000);
   // Under valgrind the pid that answers is valgrind's own (it execs the guest in place).
   return [
     { key: 'c', pid: gateway.child.pid, url: `http://${lib.HOST}:${port}${GMS_PATH}` },

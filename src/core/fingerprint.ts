@@ -23,6 +23,7 @@ export function digest(text: string): string {
  * `skip` leaves out one key of the top-level object. Built with plain loops: this runs on every idempotent write.
  */
 export function stableJson(value: unknown, skip?: string): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
@@ -31,7 +32,8 @@ export function stableJson(value: unknown, skip?: string): string {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
   let out = '{';
   for (const key of keys) {
     const field = record[key];

@@ -17,9 +17,10 @@ const LATIN1_ESCAPE = /%([0-9a-fA-F]{2})|%/g;
 /**
  * Strict decoding of one name or value: invalid percent-encoding (`%ZZ`, or bytes that are not UTF-8) is an
  * error rather than a silently corrupted value. The message names the field, never a value: a value may be a card
- * number or a password. `field` is the raw name for a name, the decoded name for its value.
+ * number or a password. `field` is the decoded name for a value; a name is shown as sent (bracketsShown), worked out
+ * only when it is needed.
  */
-function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field = bracketsShown(str)): string {
+function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field?: string): string {
   // Most names and many values are plain: skip the regex and the decode for them (this runs per field).
   if (!str.includes('%') && !str.includes('+')) return str;
   const spaced = str.replace(/\+/g, ' ');
@@ -30,7 +31,8 @@ function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, f
       return String.fromCharCode(parseInt(hex, 16));
     });
   } catch {
-    throw invalid(`Invalid percent-encoding in form ${type === 'name' ? 'key' : 'value of'} "${field.slice(0, 64)}"`, field);
+    const shown = field ?? bracketsShown(str);
+    throw invalid(`Invalid percent-encoding in form ${type === 'name' ? 'key' : 'value of'} "${shown.slice(0, 64)}"`, shown);
   }
 }
 
