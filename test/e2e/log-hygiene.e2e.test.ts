@@ -94,7 +94,7 @@ describe('log lines of hostile runs', () => {
     const { output, requests } = await hostileRun(
       'configured',
       {
-        server: { rateLimit: { rate: 0.1, burst: 60 }, authFailureLimit: { rate: 0.1, burst: 12 } },
+        server: { rateLimit: { rate: 0.1, burst: 60 }, authFailureLimit: { rate: 0.001, burst: 12 } },
         inbound: {
           gms: { basicAuth: { users: { legacy: { password: SECRETS.gmsPassword, services: ['svc', 'remote-*'] } } } },
           nexus: { apiKeys: { [SECRETS.nexusKey]: { services: ['svc', 'remote-*'] } } },
