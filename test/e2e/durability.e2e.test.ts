@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countingNexusRelay, FakeUpstream } from '../support/fake-upstream';
+import { downThenUpNexus } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { ensureBuilt, freePort, isListening, killAll, omgw, type Run } from '../support/omgw-process';
 
@@ -18,13 +18,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 let dir: string;
 let back: TestGateway;
-/** The upstream's successful creates by externalId: the proof of "exactly once". */
-const { handler: countCreates, applied } = countingNexusRelay(() => back.url);
-let upstreamUp = false;
-const upstream = new FakeUpstream((req, res, seen) => {
-  if (!upstreamUp) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":{"code":503,"message":"down"}}');
-  countCreates(req, res, seen);
-});
+/** The upstream's successful creates by externalId (`applied`): the proof of "exactly once". */
+const { upstream, applied, state: upstreamState } = downThenUpNexus(() => back.url);
 
 beforeAll(async () => {
   ensureBuilt();
@@ -96,7 +91,7 @@ test('500 creates, upstream down then back, kill -9 mid-load and mid-delivery, r
   // The upstream comes back once a good part is queued; the gateway is killed once delivery is under way, or at
   // the latest while the last creates are still being sent.
   while (acked.size < 150) await sleep(20);
-  upstreamUp = true;
+  upstreamState.up = true;
   while (applied.size < 20 && acked.size < TOTAL - 2 * CLIENTS) await sleep(10);
   first.child.kill('SIGKILL');
   killed = true;

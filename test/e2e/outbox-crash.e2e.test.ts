@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countingNexusRelay, FakeUpstream } from '../support/fake-upstream';
+import { downThenUpNexus } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { ensureBuilt, freePort, isListening, killAll, omgw, type Run } from '../support/omgw-process';
 
@@ -21,12 +21,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 let dir: string;
 let dbPath: string;
 let back: TestGateway;
-const { handler: relay, applied } = countingNexusRelay(() => back.url);
-let upstreamUp = false;
-const upstream = new FakeUpstream((req, res, seen) => {
-  if (!upstreamUp) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":{"code":503,"message":"down"}}');
-  relay(req, res, seen);
-});
+const { upstream, applied, state: upstreamState } = downThenUpNexus(() => back.url);
 
 beforeAll(async () => {
   ensureBuilt();
@@ -113,7 +108,7 @@ test('a create queued by a process killed before it recorded its answer: the ret
   expect(queued()).toBe(2);
 
   const before = upstream.recorded.length;
-  upstreamUp = true;
+  upstreamState.up = true;
   for (let i = 0; i < 400 && queued() > 0; i += 1) await sleep(50);
   expect(queued()).toBe(0);
   // One upstream create each: the externalId's, and one under the externalId assigned to the keyed create.

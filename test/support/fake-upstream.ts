@@ -258,3 +258,17 @@ export function countingNexusRelay(base: () => string): { handler: Handler; appl
   };
   return { handler, applied, order };
 }
+
+/**
+ * A Nexus upstream that is down (503, Nexus envelope) until `up` is set, then a countingNexusRelay to `base()`:
+ * for the outbox tests, whose creates are queued while it is down and delivered once it is back.
+ */
+export function downThenUpNexus(base: () => string): { upstream: FakeUpstream; applied: Map<string, number>; state: { up: boolean } } {
+  const { handler, applied } = countingNexusRelay(base);
+  const state = { up: false };
+  const upstream = new FakeUpstream((req, res, seen) => {
+    if (!state.up) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":{"code":503,"message":"down"}}');
+    handler(req, res, seen);
+  });
+  return { upstream, applied, state };
+}
