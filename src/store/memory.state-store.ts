@@ -19,6 +19,9 @@ function flat(text: string): string {
   return trimmed.length === text.length ? trimmed : text;
 }
 
+const SHARED_VALUE_CHARS = 64;
+const SHARED_VALUES = 1024;
+
 export const DEFAULT_MEMORY_STATE_LIMITS = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 } as const;
 
 /** One key's value; a class, so every entry shares one shape (the store holds hundreds of thousands). */
@@ -45,6 +48,7 @@ export class MemoryStateStore implements StateStore {
    * of writes against a store full of live keys is refused at once instead of walking every key each time.
    */
   private earliestExpiry = Infinity;
+  private readonly sharedValues = new Map<string, string>();
   private readonly now: () => number;
 
   constructor(private readonly options: MemoryStateStoreOptions) {
@@ -141,8 +145,22 @@ export class MemoryStateStore implements StateStore {
     this.reserve(added, previous ? 0 : 1);
     const expiresAt = ttlMs === undefined ? Infinity : this.now() + ttlMs;
     if (expiresAt < this.earliestExpiry) this.earliestExpiry = expiresAt;
-    this.entries.set(flat(key), new Entry(flat(value), expiresAt));
+    this.entries.set(flat(key), new Entry(this.shared(value), expiresAt));
     this.bytes += added;
+  }
+
+  /**
+   * Short values repeat across keys (an id-index entry is its service and backend): each is kept once, whatever
+   * number of keys hold it. Bounded: past SHARED_VALUES distinct short values the table starts again.
+   */
+  private shared(value: string): string {
+    if (value.length > SHARED_VALUE_CHARS) return flat(value);
+    const known = this.sharedValues.get(value);
+    if (known !== undefined) return known;
+    if (this.sharedValues.size >= SHARED_VALUES) this.sharedValues.clear();
+    const kept = flat(value);
+    this.sharedValues.set(kept, kept);
+    return kept;
   }
 
   private remove(key: string, entry: Entry): void {
