@@ -13,8 +13,9 @@ import { userDataToObject, type UserDataEntry } from './user-data';
  * ("already stopped", "not found"). The interaction is read back once:
  * - a stop whose interaction reads `stopped` is done;
  * - an update whose every change reads as asked (each set key holds its last value, each deleted key is gone) is
- *   done; an update that keeps duplicate entries (Workspace AttachUserData) cannot be told from one applied twice,
- *   so it is never judged this way.
+ *   done; one that does not, after an unknown outcome, is sent once more (see sentAgain). An update that keeps
+ *   duplicate entries (Workspace AttachUserData) cannot be told from one applied twice, so it is never judged or
+ *   repeated this way.
  * Otherwise the failure stands; when it left the outcome unknown it says so (details.applied `unknown`, and its
  * message), for each dialect to render.
  */
@@ -27,6 +28,12 @@ export async function writeResolvingOutcome(command: StopCommand | UpdateCommand
     const interaction = await readBack(command, next);
     if (interaction !== undefined && (command.kind === 'stop' ? interaction.state === 'stopped' : changesVisible(command.changes, interaction))) {
       logger.info(`An unknown ${command.kind} outcome was resolved by reading the interaction back`, { requestId: command.context.requestId, code: error.code });
+      return { result: undefined, backend: interaction.backend };
+    }
+    // One that failed part way (details.partial: some calls answered, then one failed) is the caller's to resend.
+    const inDoubt = error.retryable && error.details.partial === undefined;
+    if (interaction !== undefined && command.kind === 'update' && inDoubt && (await sentAgain(command, next))) {
+      logger.info('An update left in doubt was sent again once the interaction could be read', { requestId: command.context.requestId, code: error.code });
       return { result: undefined, backend: interaction.backend };
     }
     // An error naming what was applied in part (details.partial) says enough already.
@@ -53,6 +60,20 @@ function mayHaveApplied(error: GatewayError, command: StopCommand | UpdateComman
   const echo = error.code === 'conflict' || error.code === 'not_found';
   if (error.details.applied === 'unknown') return error.retryable || echo;
   return command.context.priorOutcomeUnknown === true && echo && error.details.subject !== 'service';
+}
+
+/**
+ * An update that only sets and deletes keys, read back not (or part) done, while the upstream answers again: sent
+ * once more, which leaves the same user data however much of the first was applied (a backend writing one key per
+ * call — Oracle, Workspace — sends nothing after the call whose answer was lost).
+ */
+async function sentAgain(command: UpdateCommand, next: Next): Promise<boolean> {
+  try {
+    await next(command);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The interaction as the backend holds it now; undefined when it cannot be read. */

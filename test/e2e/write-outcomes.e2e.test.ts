@@ -147,6 +147,16 @@ describe.each(WAYS)('Nexus client → gateway ($driver driver) → upstream that
     expect((await get(svc, id)).userData).toEqual({ a: '2', b: '1' });
   });
 
+  // Oracle and Workspace write each key in a call of its own: the call after the lost one was never sent.
+  it('update of two keys, its first call applied then reset, no repeats: read back part done, sent once more, success', async () => {
+    const g = await gateway({ retries: 0 });
+    const svc = service();
+    const id = await way.prepare(g, back, svc);
+    faultOnWrite('update', appliedThen(() => back.url, 'reset'));
+    expect((await update(svc, id)).status).toBe(200);
+    expect((await get(svc, id)).userData).toEqual({ a: '2' });
+  });
+
   it('update never answered, nor anything after it: the answer says the outcome is unknown', async () => {
     const g = await gateway({ retries: 0 });
     const svc = service();
