@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { interpolate, writtenPath, type Env, type InterpolationProblem } from './interpolate';
+import { isMaskedKey, maskSecretKeys } from './secret-keys';
 
 export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
 export const BUILT_IN_DEFAULTS = '(built-in defaults)';
@@ -85,13 +86,13 @@ export function configLoader<Config extends WithPort>(schema: z.ZodType<Config>)
     const interpolationProblems: InterpolationProblem[] = [];
     const interpolated = interpolate(raw ?? {}, env, interpolationProblems);
     const parsed = schema.safeParse(interpolated, { reportInput: true });
-    const problems = interpolationProblems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+    const problems = interpolationProblems.map((p) => `${formatPath(maskSecretKeys(raw, p.path, p.path))}: ${p.message}`);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = writtenPath(interpolated, issue.path);
         // A value whose reference could not be resolved is reported once, not again for what it became.
         if (interpolationProblems.some((p) => startsWith(path, p.path))) continue;
-        problems.push(...describeIssue(issue, path, interpolated));
+        problems.push(...describeIssue(issue, maskSecretKeys(interpolated, issue.path, path), interpolated));
       }
     }
     const port = portOverride(env.PORT);
@@ -169,7 +170,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
     if (typeof segment === 'number') out += `[${segment}]`;
     else {
       const key = String(segment);
-      out += /^[^\s.[\]"]+$/.test(key) ? `${out === '' ? '' : '.'}${key}` : `[${JSON.stringify(key)}]`;
+      out += /^[^\s.[\]"]+$/.test(key) || isMaskedKey(key) ? `${out === '' ? '' : '.'}${key}` : `[${JSON.stringify(key)}]`;
     }
   }
   return out;

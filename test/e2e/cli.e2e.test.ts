@@ -77,6 +77,32 @@ describe('omgw check-config', () => {
     expect(run.stdout.join('')).toBe('');
   });
 
+  it('a credential written as a key is never printed: its path shows its place in the map', async () => {
+    const literalKey = 'k3y-written-in-the-file-0123456789';
+    const file = write(
+      'keys.yaml',
+      [
+        'inbound:',
+        '  nexus:',
+        '    apiKeys:',
+        '      "${NEXUS_KEY}": { services: ["*"] }',
+        `      "${literalKey}": { services: "not-a-list", servics: [] }`,
+        '',
+      ].join('\n'),
+    );
+    const run = omgw(['check-config', file], { env: { NEXUS_KEY: 'from-the-environment' } });
+    expect((await run.exited).code).toBe(1);
+    const err = run.stderr.join('\n');
+    expect(err).toContain('inbound.nexus.apiKeys.<key #2>.services: Invalid input: expected array');
+    expect(err).toContain('inbound.nexus.apiKeys.<key #2>: unknown key "servics"');
+    expect(err).not.toContain(literalKey);
+    expect(err).not.toContain('from-the-environment');
+    const start = omgw(['start', '--config', file], { env: { NEXUS_KEY: 'from-the-environment' } });
+    expect((await start.exited).code).toBe(1);
+    expect(start.stderr.join('\n')).toContain('inbound.nexus.apiKeys.<key #2>.services');
+    expect([...start.stderr, ...start.stdout].join('\n')).not.toContain(literalKey);
+  });
+
   it('a missing file: exit ≠ 0 and a message naming it', async () => {
     const run = omgw(['check-config', 'nowhere.yaml']);
     expect((await run.exited).code).toBe(1);
