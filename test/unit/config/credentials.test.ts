@@ -37,17 +37,18 @@ describe('scoped credentials in the config (DESIGN §6)', () => {
     const problems = problemsOf({
       inbound: {
         gms: { basicAuth: { users: { u: { password: 'hunter2-secret', service: ['a'] } } } },
-        nexus: { apiKeys: { k: { services: [] } } },
+        nexus: { apiKeys: { 'k-literal-key': { services: [] } } },
       },
       server: { rateLimit: { burst: 2 } },
     });
     expect(problems).toEqual(
       expect.arrayContaining([
         'inbound.gms.basicAuth.users.u: unknown key "service"',
-        expect.stringMatching(/^inbound\.nexus\.apiKeys\.k\.services: /),
+        expect.stringMatching(/^inbound\.nexus\.apiKeys\.<key #1>\.services: /),
         expect.stringMatching(/^server\.rateLimit\.rate: /),
       ]),
     );
     expect(problems.join('\n')).not.toContain('hunter2');
+    expect(problems.join('\n')).not.toContain('k-literal-key');
   });
 });
