@@ -5,11 +5,26 @@ export const tooLarge = (message: string): GatewayError =>
   new GatewayError('invalid_request', message, { reason: 'too_large' });
 
 /**
+ * RFC 9110 §8.4.1: a body under a Content-Encoding the gateway does not read is 415. Nothing is inflated: a few
+ * kilobytes of gzip can inflate past any server.bodyLimit (a decompression bomb), and no dialect's spec sends one.
+ */
+const encodedBody = (): GatewayError =>
+  new GatewayError('invalid_request', 'Content-Encoding is not supported: send the body unencoded', {
+    field: 'Content-Encoding',
+    reason: 'unsupported_media_type',
+  });
+
+/**
  * Reads the whole body, refusing more than `limit` bytes: a declared Content-Length over the limit is refused
  * before reading; a chunked body is cut off as soon as it passes the limit. A body still incomplete at `deadline`
  * (epoch ms) is a timeout (408): a slow client holds a connection no longer than the request timeout.
  */
 export function readBody(req: IncomingMessage, limit: number, deadline: number): Promise<Buffer> {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    req.resume();
+    return Promise.reject(encodedBody());
+  }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();

@@ -1,4 +1,4 @@
-import { invalid } from '../core/errors';
+import { GatewayError } from '../core/errors';
 import type { FormCharset } from './form';
 
 /**
@@ -28,7 +28,22 @@ export function formCharsetOf(contentType: string | undefined): FormCharset {
   const declared = (m[1] ?? m[2] ?? '').trim();
   const charset = CHARSETS[declared.toLowerCase()];
   if (charset === undefined || !Object.hasOwn(CHARSETS, declared.toLowerCase())) {
-    throw invalid(`Unsupported charset "${declared.slice(0, 40)}": send UTF-8 or ISO-8859-1`, 'Content-Type');
+    throw unreadableCharset(declared, 'UTF-8 or ISO-8859-1');
   }
   return charset;
 }
+
+/** RFC 8259 §8.1: JSON is UTF-8 (US-ASCII is a subset). A body declared in another charset is refused, not misread. */
+export function assertJsonCharset(contentType: string | undefined): void {
+  const m = contentType === undefined ? null : CHARSET_PARAM.exec(contentType);
+  if (!m) return;
+  const declared = (m[1] ?? m[2] ?? '').trim();
+  if (CHARSETS[declared.toLowerCase()] !== 'utf-8' || !Object.hasOwn(CHARSETS, declared.toLowerCase())) throw unreadableCharset(declared, 'UTF-8');
+}
+
+/** A charset the gateway cannot read: 415 in the dialect's form (RFC 9110 §15.5.16). */
+const unreadableCharset = (declared: string, readable: string): GatewayError =>
+  new GatewayError('invalid_request', `Unsupported charset "${declared.slice(0, 40)}": send ${readable}`, {
+    field: 'Content-Type',
+    reason: 'unsupported_media_type',
+  });

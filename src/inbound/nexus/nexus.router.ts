@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandContext, CommandKind } from '../../core/command';
 import { invalid } from '../../core/errors';
+import { assertJsonCharset } from '../../http/charset';
 import { authenticated } from '../../http/credentials';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { isJsonContentType, parseJson, writeJsonText } from '../../http/json';
@@ -66,6 +67,7 @@ export const nexusInbound: InboundDefinition<NexusInboundConfig> = {
     const jsonBody = (req: InboundRequest): unknown => {
       if (req.body.length === 0) return {};
       if (!isJsonContentType(req.headers['content-type'])) throw invalid('Content-Type must be application/json');
+      assertJsonCharset(req.headers['content-type']);
       return parseJson(req.body, deps.limits.maxFields);
     };
 

@@ -2,6 +2,7 @@ import type { CommandKind, UserDataChange } from '../../core/command';
 import { GatewayError } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
 import { entryFromValue } from '../../core/user-data';
+import { assertJsonCharset } from '../../http/charset';
 import { mimeOf, parseJson } from '../../http/json';
 import { stringifyOrdered } from '../../http/json-exact';
 import type { Endpoint, HttpMethod, InboundDefinition, InboundRequest, OutboundResponse } from '../../http/wire';
@@ -35,6 +36,7 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
       if (!JSON_TYPES.has(mimeOf(req.headers['content-type']))) {
         throw new GatewayError('invalid_request', `Content-Type must be application/json or ${ITEM_TYPE}`, { field: 'Content-Type', reason: 'unsupported_media_type' });
       }
+      assertJsonCharset(req.headers['content-type']);
       return parseJson(req.body, deps.limits.maxFields);
     };
 

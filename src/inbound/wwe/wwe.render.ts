@@ -80,6 +80,8 @@ export function renderWweError(err: GatewayError): OutboundResponse {
           return failure(WWE_STATUS.inputValidation, err.message, 413);
         case 'method_not_allowed':
           return failure(WWE_STATUS.inputValidation, err.message, 405);
+        case 'unsupported_media_type':
+          return failure(WWE_STATUS.inputValidation, err.message, 415);
         default:
           return failure(WWE_STATUS.inputValidation, err.message);
       }

@@ -1,6 +1,7 @@
 import type { CommandContext, CommandKind } from '../../core/command';
 import { GatewayError, invalid } from '../../core/errors';
 import type { Interaction } from '../../core/interaction';
+import { assertJsonCharset } from '../../http/charset';
 import { authenticated } from '../../http/credentials';
 import { idempotencyKeyOf } from '../../http/idempotency-key';
 import { requestOrigin } from '../../http/host';
@@ -70,6 +71,7 @@ function createRouter(deps: InboundDeps, config: WweInboundConfig): InboundRoute
   const jsonBody = (req: InboundRequest): unknown => {
     if (req.body.length === 0) return undefined;
     if (!isJsonContentType(req.headers['content-type'])) throw invalid('Content-Type must be application/json', 'Content-Type');
+    assertJsonCharset(req.headers['content-type']);
     return parseJson(req.body, deps.limits.maxFields);
   };
 
