@@ -56,13 +56,21 @@ export class InteractionIndex {
   }
 
   /**
+   * Draws the number a create about to be made will be shown with. Drawn before the create, so a store that
+   * cannot answer refuses the create before anything is applied, rather than after (a retry would make it twice).
+   */
+  reserveNumericAlias(): Promise<number> {
+    return this.store.increment(ALIAS_COUNTER);
+  }
+
+  /**
    * A number standing for a canonical id, stable for the interaction's life (Oracle InteractionId, below 2^53).
    * Two replicas aliasing the same id at once each draw a number; only the first to record it is ever used.
    */
-  async numericAliasOf(id: string): Promise<number> {
+  async numericAliasOf(id: string, reserved?: number): Promise<number> {
     const existing = await this.store.get(aliasOfIdKey(id));
     if (existing !== undefined) return Number(existing);
-    const drawn = await this.store.increment(ALIAS_COUNTER);
+    const drawn = reserved ?? (await this.reserveNumericAlias());
     if (await this.store.setIfAbsent(aliasOfIdKey(id), String(drawn), this.options.ttlMs)) {
       await this.store.set(idOfAliasKey(drawn), id, this.options.ttlMs);
       return drawn;

@@ -66,3 +66,26 @@ describe('idempotency records on a memory state store of 4 entries, living 3 s',
     expect((await nexusCreate({ externalId: 'full-nexus' })).status).toBe(200);
   });
 });
+
+describe('an Oracle create applied while the memory state store fills up', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    // 4 entries: the first create takes them all (alias counter, id index, the alias both ways).
+    g = await startGateway({ store: { kind: 'memory', maxEntries: 4 } });
+  });
+  afterAll(() => g.close());
+
+  it('is answered 201 with the InteractionId drawn before it, not an error a client would retry into a duplicate', async () => {
+    const ORACLE = `${g.url}/crmRestApi/resources/11.13.18.05/interactions`;
+    const create = (Description: string) => fetch(ORACLE, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Description }) });
+    const first = await create('fills the store');
+    expect(first.status).toBe(201);
+    const firstId = (await first.json()).InteractionId;
+    // The counter is already there, so the number is drawn; recording it afterwards does not fit.
+    const second = await create('applied when full');
+    expect(second.status).toBe(201);
+    const item = await second.json();
+    expect(item).toMatchObject({ Description: 'applied when full', StatusCd: 'ORA_SVC_OPEN', InteractionId: firstId + 1 });
+    expect(item.links[0].href).toMatch(new RegExp(`/interactions/${firstId + 1}$`));
+  });
+});

@@ -207,4 +207,29 @@ describeWithRedis('redis state store down: writes that need it answer try-again 
     expect((await nexusCreate('down-2')).status).toBe(200);
     expect((await oracleCreate('down-3')).status).toBe(201);
   });
+
+  test('Oracle create with neither OriginalSystemReference nor Idempotency-Key, Redis down: 503 with nothing created, so the retry makes one', async () => {
+    const ORACLE = `${gateway.url}/crmRestApi/resources/11.13.18.05/interactions`;
+    const description = `store-outage-${Date.now()}`;
+    const create = () => fetch(ORACLE, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Description: description }) });
+    const made = async (): Promise<number[]> => {
+      const list = await (await fetch(`${ORACLE}?limit=500`)).json();
+      return list.items.filter((i: { Description?: string }) => i.Description === description).map((i: { InteractionId: number }) => i.InteractionId);
+    };
+
+    await redis.stop();
+    await eventually(async () => expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503));
+    const refused = await create();
+    expect({ status: refused.status, body: await refused.json() }).toMatchObject({ status: 503, body: { status: 503 } });
+
+    await redis.start();
+    await eventually(async () => expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200));
+    // The refused create was not applied: the memory backend holds none, and the client's retry makes exactly one.
+    expect(await made()).toEqual([]);
+    const retried = await create();
+    expect(retried.status).toBe(201);
+    const { InteractionId } = await retried.json();
+    expect(await made()).toEqual([InteractionId]);
+    expect((await fetch(`${ORACLE}/${InteractionId}`)).status).toBe(200);
+  });
 });

@@ -110,6 +110,21 @@ export class OracleAccess {
     const parentInteractionId = parent === undefined ? interactionId : await this.deps.index.numericAliasOf(parent);
     return renderItem(interaction, { interactionId, parentInteractionId, href: `${baseUrlOf(req)}/${interactionId}` });
   }
+
+  /**
+   * The item of an interaction just created, shown with the InteractionId reserved before the create. The create
+   * was applied: a store failing now must not turn it into an error (a client's retry would create it twice), so
+   * the reserved number is answered, and the operator told that it could not be recorded.
+   */
+  async createdItem(interaction: Interaction, reserved: number, parentInteractionId: number | undefined, req: InboundRequest): Promise<Record<string, unknown>> {
+    let interactionId = reserved;
+    try {
+      interactionId = await this.deps.index.numericAliasOf(interaction.id, reserved);
+    } catch (err) {
+      this.deps.logger.warn('Could not record the InteractionId of a created interaction', { requestId: req.requestId, interactionId, error: String(err) });
+    }
+    return renderItem(interaction, { interactionId, parentInteractionId: parentInteractionId ?? interactionId, href: `${baseUrlOf(req)}/${interactionId}` });
+  }
 }
 
 /** Links are absolute, as Oracle's are, when the Host header is a plain host; otherwise relative to the server. */

@@ -77,8 +77,11 @@ export const oracleInbound: InboundDefinition<OracleInboundConfig> = {
           const command = toCreateCommand(body, service, context);
           if (body.ParentInteractionId) command.parentInteractionId = await access.parentOf(body.ParentInteractionId, caller);
           const upsert = upsertModeOf(req.headers['upsert-mode']);
+          // Drawn before anything is applied: a store that cannot answer now refuses the create, not its answer.
+          const reserved = await deps.index.reserveNumericAlias();
           const { interaction, created } = await upsertCreate(deps, access, command, upsert, req);
-          return item(created ? 201 : 200, await access.item(interaction, req));
+          if (!created) return item(200, await access.item(interaction, req));
+          return item(201, await access.createdItem(interaction, reserved, body.ParentInteractionId ?? undefined, req));
         }),
         endpoint('GET', '', 'list', async (req) => {
           const { caller, context } = access.begin(req);
