@@ -80,12 +80,12 @@ describe('an Oracle create applied while the memory state store fills up', () =>
     const create = (Description: string) => fetch(ORACLE, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Description }) });
     const first = await create('fills the store');
     expect(first.status).toBe(201);
-    const firstId = (await first.json()).InteractionId;
+    const firstId = ((await first.json()) as { InteractionId: number }).InteractionId;
     // The counter is already there, so the number is drawn; recording it afterwards does not fit.
     const second = await create('applied when full');
     expect(second.status).toBe(201);
-    const item = await second.json();
+    const item = (await second.json()) as { links: { href: string }[] };
     expect(item).toMatchObject({ Description: 'applied when full', StatusCd: 'ORA_SVC_OPEN', InteractionId: firstId + 1 });
-    expect(item.links[0].href).toMatch(new RegExp(`/interactions/${firstId + 1}$`));
+    expect(item.links[0]?.href).toMatch(new RegExp(`/interactions/${firstId + 1}$`));
   });
 });

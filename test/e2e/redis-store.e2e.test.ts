@@ -213,8 +213,8 @@ describeWithRedis('redis state store down: writes that need it answer try-again 
     const description = `store-outage-${Date.now()}`;
     const create = () => fetch(ORACLE, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Description: description }) });
     const made = async (): Promise<number[]> => {
-      const list = await (await fetch(`${ORACLE}?limit=500`)).json();
-      return list.items.filter((i: { Description?: string }) => i.Description === description).map((i: { InteractionId: number }) => i.InteractionId);
+      const list = (await (await fetch(`${ORACLE}?limit=500`)).json()) as { items: { Description?: string; InteractionId: number }[] };
+      return list.items.filter((i) => i.Description === description).map((i) => i.InteractionId);
     };
 
     await redis.stop();
@@ -228,7 +228,7 @@ describeWithRedis('redis state store down: writes that need it answer try-again 
     expect(await made()).toEqual([]);
     const retried = await create();
     expect(retried.status).toBe(201);
-    const { InteractionId } = await retried.json();
+    const { InteractionId } = (await retried.json()) as { InteractionId: number };
     expect(await made()).toEqual([InteractionId]);
     expect((await fetch(`${ORACLE}/${InteractionId}`)).status).toBe(200);
   });
