@@ -14,6 +14,10 @@ const encodedBody = (): GatewayError =>
     reason: 'unsupported_media_type',
   });
 
+/** A request with no body (a GET, an empty POST) has nothing encoded, whatever it declares. */
+const hasBody = (req: IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
 /**
  * Reads the whole body, refusing more than `limit` bytes: a declared Content-Length over the limit is refused
  * before reading; a chunked body is cut off as soon as it passes the limit. A body still incomplete at `deadline`
@@ -21,7 +25,7 @@ const encodedBody = (): GatewayError =>
  */
 export function readBody(req: IncomingMessage, limit: number, deadline: number): Promise<Buffer> {
   const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && hasBody(req)) {
     req.resume();
     return Promise.reject(encodedBody());
   }

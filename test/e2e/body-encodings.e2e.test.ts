@@ -82,7 +82,9 @@ describe('Content-Encoding', () => {
     const accept = gzipSync(Buffer.from('{"operationName":"Accept"}'));
     const refused = await call(gw, `/api/v2/me/interactions/${id}`, { headers: { ...AGENT, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: accept });
     expect(refused).toMatchObject({ status: 415, json: { statusCode: 10, statusMessage: expect.stringMatching(/Content-Encoding/) } });
-    const mine = await call(gw, '/api/v2/me/interactions?fields=*', { headers: AGENT });
+    // A request without a body has nothing encoded: its Content-Encoding is no reason to refuse it.
+    const mine = await call(gw, '/api/v2/me/interactions?fields=*', { headers: { ...AGENT, 'content-encoding': 'gzip' } });
+    expect(mine.status).toBe(200);
     expect(mine.json.interactions.map((i: { id: string }) => i.id)).not.toContain(id);
   });
 });
