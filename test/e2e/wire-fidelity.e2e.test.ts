@@ -220,10 +220,10 @@ function wireEdges(label: string, gw: () => TestGateway, options: { carriesRecei
       ]);
     });
 
-    it('an unsupported charset is a 415 naming it; undeclared, %E9 is not UTF-8 and is a 400', async () => {
+    it('an unsupported charset is a bad content type (400) naming it; undeclared, %E9 is not UTF-8 and is a 400', async () => {
       const service = fresh('charset');
       const res = await post(`/${service}`, 'userData[k]=v', `${FORM}; charset=UTF-16`);
-      expect(res.status).toBe(415);
+      expect(res.status).toBe(400);
       expect(res.json).toEqual(gmsFailure(200, expect.stringContaining('"UTF-16"')));
       expect((await post(`/${service}`, 'userData[k]=Jos%E9')).status).toBe(400);
     });

@@ -208,7 +208,8 @@ export function renderGmsError(err: GatewayError, requestedId?: string, command?
     case 'upstream_rejected':
       return failure(200, 254, err.message);
     case 'invalid_request':
-      return failure(invalidRequestStatus(err), 200, err.message);
+      // DESIGN §4 gms: a bad content type is 400 code 200; an unreadable charset or a Content-Encoding is one too.
+      return failure(err.details.reason === 'unsupported_media_type' ? 400 : invalidRequestStatus(err), 200, err.message);
     case 'unauthorized':
       return failure(401, 401, err.message, { 'WWW-Authenticate': basicChallenge(GMS_REALM) });
     case 'forbidden':
