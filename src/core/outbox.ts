@@ -114,19 +114,25 @@ export class Outbox {
     return (await this.store.compareAndSet(recordKey(item.id), item.raw, raw, this.options.recordTtlMs)) ? { id: item.id, raw, record } : undefined;
   }
 
-  async delivered(item: QueuedItem, upstreamId: string): Promise<void> {
-    await this.settle(item, { s: 'delivered', backend: item.record.backend, id: upstreamId });
+  /** False when another worker began a later attempt meanwhile: that attempt settles the item, not this one. */
+  delivered(item: QueuedItem, upstreamId: string): Promise<boolean> {
+    return this.settle(item, { s: 'delivered', backend: item.record.backend, id: upstreamId });
   }
 
-  async failed(item: QueuedItem, error: GatewayError): Promise<void> {
-    await this.settle(item, { s: 'failed', backend: item.record.backend, e: { code: error.code, message: error.message, details: error.details } });
+  failed(item: QueuedItem, error: GatewayError): Promise<boolean> {
+    return this.settle(item, { s: 'failed', backend: item.record.backend, e: { code: error.code, message: error.message, details: error.details } });
   }
 
-  private async settle(item: QueuedItem, record: ReservedRecord): Promise<void> {
-    await this.store.set(recordKey(item.id), JSON.stringify(record), this.options.recordTtlMs);
+  /**
+   * Only from the record this attempt wrote: an attempt that outlived its lease must not overwrite what a later
+   * one found (its "already exists" is that later attempt's create, which is resolved as delivered).
+   */
+  private async settle(item: QueuedItem, record: ReservedRecord): Promise<boolean> {
+    if (!(await this.store.compareAndSet(recordKey(item.id), item.raw, JSON.stringify(record), this.options.recordTtlMs))) return false;
     const { command } = item.record;
     if (command.externalId !== undefined) await this.store.delete(externalIdKey(item.record.backend, command.service, command.externalId), item.id);
     await this.store.dequeue(queueOf(item.record.backend), item.id);
+    return true;
   }
 }
 

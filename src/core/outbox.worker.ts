@@ -93,14 +93,27 @@ export class OutboxWorker {
     }
   }
 
-  /** One attempt; true when the item is settled (delivered or finally refused). */
+  /**
+   * One attempt, with the lease renewed while it is in flight: an upstream slower than leaseMs must not let
+   * another replica take the lease and send the same create again. True when the item is settled (delivered or
+   * finally refused), or settled by a later attempt of another worker (one that took the lease all the same).
+   */
   private async deliver(item: QueuedItem): Promise<boolean> {
+    const renewal = setInterval(() => void this.lease.hold().catch(() => undefined), Math.max(1, Math.floor(this.options.leaseMs / 3))).unref();
+    try {
+      return await this.attempt(item);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async attempt(item: QueuedItem): Promise<boolean> {
     const { outbox, backend, logger } = this.options;
     const command = commandOf(item.record.command, this.options.now() + this.options.attemptMs, item.record.attempts > 1);
     try {
       const { result } = await this.options.deliver(command);
       const upstreamId = (result as Created).id;
-      await outbox.delivered(item, upstreamId);
+      if (!(await outbox.delivered(item, upstreamId))) return this.overtaken(item);
       await this.options.onDelivered(item.id, upstreamId);
       this.failures = 0;
       logger.info('Outbox delivered a create', { backend, reservedId: item.id, requestId: command.context.requestId, attempts: item.record.attempts });
@@ -112,9 +125,15 @@ export class OutboxWorker {
         logger.debug('Outbox delivery will be retried', { backend, reservedId: item.id, code: error.code, attempts: item.record.attempts });
         return false;
       }
-      await outbox.failed(item, error);
+      if (!(await outbox.failed(item, error))) return this.overtaken(item);
       logger.error('Outbox could not deliver a create: the upstream refused it', { backend, reservedId: item.id, requestId: command.context.requestId, code: error.code });
       return true;
     }
+  }
+
+  /** The lease lapsed during this attempt (renewal could not reach the store in time) and another worker went on. */
+  private overtaken(item: QueuedItem): boolean {
+    this.options.logger.warn('Outbox delivery lease lapsed during an attempt; a later attempt settles the create', { backend: this.options.backend, reservedId: item.id });
+    return true;
   }
 }
