@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { CommandKind, CommandOf } from './core/command';
 import { Dispatcher, type Dispatched } from './core/dispatcher';
+import { awaitAtMost } from './core/await-at-most';
 import { createCommandPipeline } from './core/command-pipeline';
 import type { Driver } from './core/driver';
 import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from './core/interaction-index';
@@ -45,7 +46,8 @@ export interface Gateway {
     backends: Record<string, { ok: boolean; detail?: string; outbox?: number }>;
     store: { ok: boolean; detail?: string };
   }>;
-  close(): Promise<void>;
+  /** Stops deliveries and closes backends and store; upstream calls still in flight after `graceMs` are cut. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Wires config into drivers, dispatcher and dialect routers. Listens on nothing: main.ts and tests do. */
@@ -154,10 +156,15 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       for (const fail of [...inFlight]) fail(error);
     },
     ready,
-    async close() {
+    async close(graceMs = Infinity) {
       // Deliveries stop before the backends close; what is still queued stays in the store for the next start.
-      await pipeline.stop();
-      await Promise.allSettled([...drivers.values()].map((d) => d.close()));
+      // Past graceMs the upstream calls still in flight are cut: a delivery cut so keeps its item queued, its
+      // attempt counted (redelivered as an unknown outcome, resolved by externalId).
+      const deadline = Date.now() + graceMs;
+      const stopping = pipeline.stop();
+      await awaitAtMost(stopping, graceMs);
+      await Promise.allSettled([...drivers.values()].map((d) => d.close(Math.max(0, deadline - Date.now()))));
+      await stopping;
       if (!deps.store) await store.close();
     },
   };

@@ -54,6 +54,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const shutdown = () =>
     (closing ??= (async () => {
+      const started = Date.now();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
       server.closeIdleConnections();
@@ -65,7 +66,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       }, config.server.shutdownTimeoutMs);
       await drained;
       clearTimeout(timer);
-      await gateway.close();
+      // Upstream calls still pending at the shutdown timeout are cut, so the process ends on time.
+      await gateway.close(Math.max(0, started + config.server.shutdownTimeoutMs - Date.now()));
     })());
   return { server, gateway, url: `http://${host}:${address.port}`, shutdown };
 }

@@ -17,7 +17,8 @@ export interface Driver extends CommandHandlers {
    */
   locate?(id: string): Promise<string | undefined>;
   health(): Promise<DriverHealth>;
-  close(): Promise<void>;
+  /** Lets upstream calls in flight end for up to `graceMs` (default: no limit), then cuts them (shutdown). */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** What a driver may be given: nothing reaches for globals or process.env. */

@@ -1,6 +1,10 @@
-import { appliedThen, FakeUpstream } from '../support/fake-upstream';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appliedThen, FakeUpstream, hang } from '../support/fake-upstream';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { call } from '../support/http-call';
+import { ensureBuilt, freePort, isListening, killAll, omgw } from '../support/omgw-process';
 
 /**
  * Shutdown never drops an accepted call: a request whose upstream call outlives shutdownTimeoutMs (1 s in the
@@ -49,4 +53,57 @@ describe('shutdown with upstream calls still pending', () => {
     expect((await call(back, '/nexus/v3/openmedia/svc/interactions/ext_at-shutdown-g', { headers: key })).status).toBe(200);
     expect((await call(back, '/nexus/v3/openmedia/svc/interactions/ext_at-shutdown-n', { headers: key })).status).toBe(200);
   });
+});
+
+/**
+ * The process ends within server.shutdownTimeoutMs even when an upstream never answers: the calls still pending
+ * then are cut (their callers already got "try again"), not waited for until the backend's attempt timeout.
+ */
+describe('a gateway process shutting down with an upstream that hangs', () => {
+  const SHUTDOWN_TIMEOUT_MS = 1000;
+  /** Far beyond the shutdown timeout: a process waiting for the hung calls would still be alive long after it. */
+  const HUNG_TIMEOUT_MS = 30_000;
+  const upstream = new FakeUpstream(hang);
+  let dir: string;
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'omgw-shutdown-'));
+    await upstream.start();
+  }, 180_000);
+  afterAll(async () => {
+    killAll();
+    await upstream.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits within shutdownTimeoutMs plus a margin; the pending create is answered try-again', async () => {
+    const port = await freePort();
+    const file = join(dir, 'gateway.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        server: { port, host: '127.0.0.1', requestTimeoutMs: HUNG_TIMEOUT_MS, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS },
+        inbound: { nexus: { apiKeys: { client: { services: ['*'] } } } },
+        backends: { hung: { driver: 'nexus', baseUrl: `${upstream.url}/nexus/v3`, apiKey: 'k', timeoutMs: HUNG_TIMEOUT_MS, retries: 0 } },
+      }),
+    );
+    const run = omgw(['start', '--config', file], { cwd: dir });
+    await run.logLine(isListening, 30_000);
+    const pending = fetch(`http://127.0.0.1:${port}/nexus/v3/openmedia/svc/interactions`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'client', 'content-type': 'application/json' },
+      body: '{"externalId":"hung-at-shutdown"}',
+    }).then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after') }));
+    for (let i = 0; i < 400 && upstream.total() === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+    expect(upstream.total()).toBe(1);
+
+    const started = Date.now();
+    run.child.kill('SIGTERM');
+    const exit = await run.exited;
+    const exitedMs = Date.now() - started;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await pending).toEqual({ status: 503, retryAfter: '1' });
+    // A loaded machine gets a wide margin; waiting for the hung call would take HUNG_TIMEOUT_MS.
+    expect(exitedMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 5000);
+  }, 120_000);
 });

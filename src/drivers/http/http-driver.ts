@@ -27,8 +27,8 @@ export abstract class HttpDriver<Config extends UpstreamOptions> implements Driv
     return state === 'closed' ? { ok: true } : { ok: false, detail: `circuit breaker ${state}` };
   }
 
-  close(): Promise<void> {
-    return this.client.close();
+  close(graceMs?: number): Promise<void> {
+    return this.client.close(graceMs);
   }
 }
 

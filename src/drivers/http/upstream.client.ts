@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { awaitAtMost } from '../../core/await-at-most';
 import { GatewayError, withDetails } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { UpstreamClient, UpstreamObserver, UpstreamRequest, UpstreamResponse } from './upstream';
@@ -130,8 +131,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     request,
     probe,
     breakerState: () => breaker.state(),
-    close: () => (closing ??= pool.close()),
+    close: (graceMs = Infinity) => (closing ??= closeWithin(pool, graceMs)),
   };
+}
+
+/**
+ * Lets the requests in flight end for `graceMs` (shutdown's remaining time), then destroys the pool: a hung
+ * upstream must not hold the process past server.shutdownTimeoutMs. A request cut this way fails as
+ * UND_ERR_DESTROYED — outcome unknown — and its caller was already answered "try again".
+ */
+async function closeWithin(pool: Pool, graceMs: number): Promise<void> {
+  if (!(await awaitAtMost(pool.close(), graceMs))) await pool.destroy();
 }
 
 /** The client of one configured HTTP backend: its options from the config, its name, logger and observer from deps. */

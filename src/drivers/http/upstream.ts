@@ -53,7 +53,8 @@ export interface UpstreamClient {
   /** A readiness probe: one GET of `path` below the baseUrl, never retried, weighed by no breaker, in no metric; undefined when it failed. */
   probe(path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined>;
   breakerState(): BreakerState;
-  close(): Promise<void>;
+  /** Waits up to `graceMs` (default: as long as it takes) for requests in flight, then cuts them. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Told about every upstream call and breaker change, for metrics. */
