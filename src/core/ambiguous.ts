@@ -1,5 +1,5 @@
 import type { CreateCommand } from './command';
-import { toGatewayError, type GatewayError } from './errors';
+import { GatewayError, toGatewayError } from './errors';
 import type { Created, Interaction } from './interaction';
 import type { Logger } from './logger';
 import type { Next, Outcome, Stage } from './pipeline';
@@ -33,6 +33,12 @@ async function createResolvingOutcome(command: CreateCommand, next: Next, logger
     const error = toGatewayError(err);
     if (!worthResolving(error, command.context.priorOutcomeUnknown === true)) throw error;
     const found = await findByExternalId(command, next, logger);
+    if (found instanceof GatewayError) {
+      // "Already exists" that could not be checked is not a final refusal: the interaction may well be this
+      // create's own. Answered as a retryable unknown outcome, so a caller retries and an outbox item stays queued.
+      if (error.code === 'already_exists' && found.retryable) throw new GatewayError(found.code, found.message, { ...found.details, applied: 'unknown' });
+      throw error;
+    }
     if (found === undefined) throw error;
     logger.info('An unknown create outcome was resolved by externalId', { requestId: command.context.requestId, code: error.code, backend: found.backend });
     return found;
@@ -44,8 +50,11 @@ function worthResolving(error: GatewayError, resumed: boolean): boolean {
   return error.code === 'already_exists' ? mayHaveApplied || resumed : error.retryable && mayHaveApplied;
 }
 
-/** The live interaction with the create's externalId, as a create's answer; undefined when none can be found. */
-async function findByExternalId(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome | undefined> {
+/**
+ * The live interaction with the create's externalId, as a create's answer; undefined when there is none; the
+ * lookup's own error when it could not be made.
+ */
+async function findByExternalId(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome | GatewayError | undefined> {
   const { idempotencyKey: _key, priorOutcomeUnknown: _prior, ...context } = command.context;
   try {
     const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: { by: 'externalId', value: command.externalId! } });
@@ -55,7 +64,8 @@ async function findByExternalId(command: CreateCommand, next: Next, logger: Logg
     return { result: created, backend };
   } catch (err) {
     const error = toGatewayError(err);
-    if (error.code !== 'not_found') logger.warn('Could not resolve an unknown create outcome', { requestId: command.context.requestId, code: error.code });
-    return undefined;
+    if (error.code === 'not_found') return undefined;
+    logger.warn('Could not resolve an unknown create outcome', { requestId: command.context.requestId, code: error.code });
+    return error;
   }
 }

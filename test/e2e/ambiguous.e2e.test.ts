@@ -159,6 +159,23 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     expect(dir.isCreated(retried, backId!)).toBe(true);
   });
 
+  it('"already exists" that the lookup cannot check is answered try-again, never a duplicate; the retry resolves it', async () => {
+    const g = await gateway({ retries: 1 });
+    const service = unique('svc');
+    const externalId = unique('ext');
+    // Applied and its answer lost; the gateway's own retry is refused as a duplicate; both tries of the get by
+    // externalId that would tell whose interaction it is fail.
+    const reset = (req: { socket: { destroy(): void } }) => req.socket.destroy();
+    upstream.answer(applied('reset'), forwardTo(() => back.url), reset, reset);
+    const first = await dir.create(g, service, { externalId });
+    expect(dir.isRetryable(first)).toBe(true);
+
+    upstream.answer();
+    const retried = await dir.create(g, service, { externalId });
+    const backId = await dir.backIdOf(back, service, externalId);
+    expect(dir.isCreated(retried, backId!)).toBe(true);
+  });
+
   it('without an externalId, an Idempotency-Key does not make the upstream create repeatable: sent once', async () => {
     const g = await gateway();
     const service = unique('svc');
