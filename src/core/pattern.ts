@@ -15,5 +15,11 @@ export function compilePattern(pattern: string): NameMatcher {
   return (name) => re.test(name);
 }
 
+/** Matches a name that any of `patterns` matches (a credential's or an agent's service scope). */
+export function compilePatterns(patterns: readonly string[]): NameMatcher {
+  const matchers = patterns.map(compilePattern);
+  return matchers.length === 1 ? matchers[0]! : (name) => matchers.some((matches) => matches(name));
+}
+
 /** True when `name` holds a wildcard, i.e. names a set of services rather than one. */
 export const isPattern = (name: string): boolean => name.includes('*');

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Command } from '../core/command';
 import { GatewayError, interactionNotFound } from '../core/errors';
-import { compilePattern, type NameMatcher } from '../core/pattern';
+import { compilePatterns, type NameMatcher } from '../core/pattern';
 import { digest, parseBasicAuth } from './basic-auth';
 import { rateLimitSchema, type RateLimitSpec } from './rate-limit.config';
 import type { InboundRequest } from './wire';
@@ -50,8 +50,7 @@ export interface Client {
 }
 
 function clientOf(dialect: string, label: string, scope: CredentialScope): Client {
-  const matchers = scope.services.map(compilePattern);
-  const allows: NameMatcher = matchers.length === 1 ? matchers[0]! : (service) => matchers.some((m) => m(service));
+  const allows = compilePatterns(scope.services);
   return { label, key: `${dialect}:${label}`, allows, ...(scope.rateLimit && { rateLimit: scope.rateLimit }) };
 }
 

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/errors';
-import { compilePattern, isPattern, type NameMatcher } from '../../core/pattern';
+import { compilePattern, compilePatterns, isPattern, type NameMatcher } from '../../core/pattern';
 import { parseBasicAuth } from '../../http/basic-auth';
 import { createBasicVerifier, type Client } from '../../http/credentials';
 import type { WweInboundConfig } from './wwe.config';
@@ -62,13 +62,8 @@ export type AgentDirectory = (agentId: string, service: string) => boolean;
  */
 export function createAgentDirectory(users: WweInboundConfig['users']): AgentDirectory {
   if (users === undefined) return () => true;
-  const agents = new Map(Object.entries(users).map(([name, user]) => [name, seenThrough(user.services, anyOf(user.services))]));
+  const agents = new Map(Object.entries(users).map(([name, user]) => [name, seenThrough(user.services, compilePatterns(user.services))]));
   return (agentId, service) => agents.get(agentId)?.(service) ?? false;
-}
-
-function anyOf(patterns: string[]): NameMatcher {
-  const matchers = patterns.map(compilePattern);
-  return (service) => matchers.some((m) => m(service));
 }
 
 const notAuthenticated = (): GatewayError => new GatewayError('unauthorized', 'User is not authenticated');
