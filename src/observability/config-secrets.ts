@@ -35,8 +35,9 @@ export function configSecrets(config: unknown): string[] {
 function urlPassword(text: string): string[] {
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*:[^/]*@/i.test(text)) return [];
   try {
-    const password = decodeURIComponent(new URL(text).password);
-    return password === '' ? [] : [password, new URL(text).password];
+    const encoded = new URL(text).password;
+    const password = decodeURIComponent(encoded);
+    return password === '' ? [] : [password, encoded];
   } catch {
     return [];
   }
