@@ -77,9 +77,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     else sink.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure.error, seconds });
   };
 
-  const attempt = async (req: UpstreamRequest, path: string, ticket: BreakerTicket, budgetMs: number): Promise<AttemptOutcome> => {
-    const startedAt = performance.now();
-    let outcome = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
+  /**
+   * What one attempt's outcome means once the answer is in: the driver's reading of a non-5xx answer, the breaker
+   * and the metrics. Synchronous, so an attempt costs the request loop one await (runAttempt's) and no more.
+   */
+  const settleAttempt = (req: UpstreamRequest, ticket: BreakerTicket, raw: AttemptOutcome, startedAt: number): AttemptOutcome => {
+    let outcome = raw;
     if (outcome.failure === undefined && req.failureInAnswer !== undefined) {
       // Judged before the breaker settles: an upstream answering 200 "try again" is as down as one answering 503.
       const failure = answerFailure(req.failureInAnswer, outcome.response);
@@ -103,7 +106,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (budgetMs <= 0) throw fail(last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`, { applied: 'no' }));
       const ticket = breaker.admit();
       if (ticket === undefined) throw fail(last ?? breakerOpen());
-      const outcome = await attempt(req, path, ticket, budgetMs);
+      const startedAt = performance.now();
+      const raw = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
+      const outcome = settleAttempt(req, ticket, raw, startedAt);
       if (outcome.failure === undefined) {
         if (uncertain) outcome.response.afterUncertainAttempt = true;
         return outcome.response;
