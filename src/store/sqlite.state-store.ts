@@ -21,8 +21,11 @@ const SWEEP_BATCH = 256;
  * `BEGIN IMMEDIATE` transaction, so they stay atomic across processes (SQLite's own locking; not on a network
  * file system, where that locking is unreliable).
  *
- * better-sqlite3 is synchronous: each call holds the event loop for its statement and fsync (see README,
- * "State store" for the measured cost). That is cheaper than a thread hop for statements this small.
+ * better-sqlite3 is synchronous: a commit holds the event loop for its fsync (see README, "State store" for the
+ * measured cost). So writes are committed in groups: every write asked for during one turn of the event loop
+ * runs, in order, in one transaction at the end of that turn, and each caller's promise settles once that
+ * transaction is on disk. Under concurrency one fsync serves many requests instead of one each; a lone write
+ * waits no longer than the rest of its turn. Reads run at once (a caller reads what it awaited being written).
  */
 export class SqliteStateStore implements StateStore {
   readonly kind = 'sqlite';
@@ -30,6 +33,8 @@ export class SqliteStateStore implements StateStore {
   private readonly sql: SqliteStatements;
   private readonly now: () => number;
   private writes = 0;
+  /** Writes asked for in this turn of the event loop, committed together by flush(). */
+  private group: PendingWrite[] = [];
 
   constructor(options: SqliteStateStoreOptions) {
     this.now = options.now ?? Date.now;
@@ -49,7 +54,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.write(() => this.sql.set.run(key, value, this.expiry(ttlMs)));
+    await this.write(() => this.sql.set.run(key, value, this.expiry(ttlMs)));
   }
 
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
@@ -80,8 +85,7 @@ export class SqliteStateStore implements StateStore {
           if ((this.sql.queueLength.get(queue) as { n: number }).n >= maxItems) return false;
           this.sql.enqueue.run(queue, id, value);
           return true;
-        })
-        .immediate(),
+        })(),
     );
   }
 
@@ -107,7 +111,9 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
+  /** Commits what is still queued, then closes: a write asked for before close() is not dropped. */
   async close(): Promise<void> {
+    if (this.group.length > 0) this.flush();
     if (this.db.open) this.db.close();
   }
 
@@ -115,19 +121,65 @@ export class SqliteStateStore implements StateStore {
     return ttlMs === undefined ? null : this.now() + ttlMs;
   }
 
-  /** A write, and now and then a bounded sweep of expired keys so the file does not grow with dead records. */
-  private write<T>(run: () => T): T {
-    const result = guard(run);
-    if (++this.writes % SWEEP_EVERY === 0) {
-      try {
-        this.sql.sweep.run(this.now(), SWEEP_BATCH);
-      } catch {
-        // Sweeping is housekeeping: a busy file now is swept on a later write.
-      }
+  /** Queues a write for this turn's group commit; settles with its result once the group is on disk. */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.group.length === 0) setImmediate(() => this.flush());
+      this.group.push({ run, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /**
+   * Commits the turn's writes in one IMMEDIATE transaction, each in the order asked, each atomic on its own: one
+   * refusing (the store full) fails alone. A commit that fails (another process holding the lock past
+   * busy_timeout, a failing disk) fails them all, as nothing of it was written. Now and then a bounded sweep of
+   * expired keys rides along, so the file does not grow with dead records.
+   */
+  private flush(): void {
+    const group = this.group;
+    this.group = [];
+    if (!this.db.open) {
+      for (const w of group) w.reject(unavailable());
+      return;
     }
-    return result;
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const sweepDue = Math.floor((this.writes + group.length) / SWEEP_EVERY) > Math.floor(this.writes / SWEEP_EVERY);
+    this.writes += group.length;
+    try {
+      guard(() =>
+        this.db
+          .transaction(() => {
+            for (const w of group) {
+              try {
+                outcomes.push({ ok: true, value: guard(w.run) });
+              } catch (err) {
+                outcomes.push({ ok: false, value: err });
+              }
+            }
+            if (sweepDue) this.sql.sweep.run(this.now(), SWEEP_BATCH);
+          })
+          .immediate(),
+      );
+    } catch (err) {
+      for (const w of group) w.reject(err);
+      return;
+    }
+    group.forEach((w, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) w.resolve(outcome.value);
+      else w.reject(outcome.value);
+    });
   }
 }
+
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const unavailable = (): GatewayError =>
+  new GatewayError('upstream_unavailable', 'The gateway state store is unavailable; try again later', { retryAfterSeconds: 1 });
 
 /**
  * SQLite failures as the caller's "try again": a locked, full or failing disk is the gateway's problem, never a
