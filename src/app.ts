@@ -133,7 +133,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     return { ready: storeHealth.ok && Object.values(backends).every((b) => b.ok), backends, store: storeHealth };
   };
   const ops = createOpsApp(ready, metrics);
-  const inFlight = new Set<(error: GatewayError) => void>();
+  const inFlight = new Set<{ fail(error: GatewayError): void }>();
   const listener = createDialectListener({
     router: new DialectRouter(routers),
     bodyLimit: config.server.bodyLimit,
@@ -153,7 +153,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ops,
     warnings: startupWarnings(config),
     abortInFlight(error) {
-      for (const fail of [...inFlight]) fail(error);
+      for (const request of [...inFlight]) request.fail(error);
     },
     ready,
     async close(graceMs = Infinity) {

@@ -4,7 +4,7 @@ import { createGateway, type Gateway } from './app';
 import { GatewayError } from './core/errors';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './gateway-config';
-import { createPipeliningGuard } from './http/pipelining';
+import { PipeliningGuard } from './http/pipelining';
 
 export interface RunningGateway {
   server: Server;
@@ -26,14 +26,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // client does not hold the drain open until shutdownTimeoutMs.
   const open = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
-  const admitPipelined = createPipeliningGuard();
+  const pipelining = new PipeliningGuard();
+  // One shared 'close' listener per response (no closure, no `once` wrapper): this runs on every request.
+  function onResponseClose(this: ServerResponse): void {
+    pipelining.answered(this);
+    open.delete(this);
+  }
   const server = createServer(serverOptions(config.server), (req, res) => {
-    if (!admitPipelined(req, res)) return;
+    if (!pipelining.admit(req)) return;
     if (closing) res.setHeader('connection', 'close');
-    else {
-      open.add(res);
-      res.once('close', () => open.delete(res));
-    }
+    else open.add(res);
+    res.on('close', onResponseClose);
     gateway.listener(req, res);
   });
   server.maxConnections = config.server.maxConnections;

@@ -4,8 +4,8 @@ import { readBody } from './body';
 import { answerPreflight, preflightOf, type CorsPolicy } from './cors';
 import { decodeIdSegment } from './path';
 import { requestIdFrom } from './request-id';
-import type { DialectRouter } from './router';
-import type { InboundRequest, OutboundResponse, RequestFacts } from './wire';
+import type { DialectRouter, Match } from './router';
+import type { Endpoint, InboundRequest, OutboundResponse, RequestFacts } from './wire';
 
 /** What the per-request log line and the metrics are made of. */
 export interface RequestRecord {
@@ -30,10 +30,10 @@ export interface ListenerOptions {
   /** Runs before the body is read; throws a GatewayError to refuse the request (e.g. an address locked out). */
   admit?: (req: InboundRequest) => void;
   /**
-   * Requests being handled, by the function that fails each with an error: shutdown answers what is still pending
-   * with the dialect's "try again" rather than resetting the connection.
+   * Requests being handled, each failed with an error by its `fail`: shutdown answers what is still pending with
+   * the dialect's "try again" rather than resetting the connection.
    */
-  inFlight?: Set<(error: GatewayError) => void>;
+  inFlight?: Set<{ fail(error: GatewayError): void }>;
   /** CORS for browsers (server.cors.origins); undefined when off. */
   cors?: CorsPolicy;
 }
@@ -48,7 +48,7 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     if (opts.cors !== undefined && req.method === 'OPTIONS' && answeredPreflight(opts, opts.cors, req, res, path, requestId, started)) return;
     const match = opts.router.match(req.method ?? 'GET', path);
     if (!match) {
@@ -59,12 +59,34 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
       opts.fallback(req, res);
       return;
     }
+    new Exchange(opts, req, res, match, path, q === -1 ? '' : url.slice(q + 1), requestId, started).start();
+  };
+}
+
+/**
+ * One dialect request from match to answer. A class rather than closures: its steps run on every request, and
+ * one object with methods allocates less than a closure per step.
+ */
+class Exchange {
+  private readonly inbound: InboundRequest;
+  private done = false;
+
+  constructor(
+    private readonly opts: ListenerOptions,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly match: Match,
+    path: string,
+    query: string,
+    requestId: string,
+    private readonly started: number,
+  ) {
     const receivedAt = new Date();
-    const inbound: InboundRequest = {
+    this.inbound = {
       method: req.method ?? 'GET',
       path,
-      params: Object.create(null),
-      query: q === -1 ? '' : url.slice(q + 1),
+      params: {},
+      query,
       headers: req.headers,
       body: EMPTY,
       requestId,
@@ -75,62 +97,80 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
       client: undefined,
       responseHeaders: {},
     };
-    let done = false;
     if (opts.cors !== undefined) {
       const origin = req.headers.origin;
-      if (origin !== undefined && opts.cors.allows(origin)) Object.assign(inbound.responseHeaders, opts.cors.answerHeaders(origin));
+      if (origin !== undefined && opts.cors.allows(origin)) Object.assign(this.inbound.responseHeaders, opts.cors.answerHeaders(origin));
     }
-    const finish = (response: OutboundResponse, error?: GatewayError) => {
-      // Once answered (e.g. "try again" at shutdown), a handler that ends later changes nothing.
-      if (done) return;
-      done = true;
-      opts.inFlight?.delete(fail);
-      // A request cut off mid-body leaves unread bytes on the connection: it cannot carry another request.
-      if (error?.details.reason === 'timeout') res.setHeader('connection', 'close');
-      send(res, inbound, response);
-      opts.onDone({
-        requestId,
-        method: inbound.method,
-        path,
-        facts: inbound.facts,
-        status: response.status,
-        outcome: error ? error.code : 'ok',
-        error,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-      });
-    };
-    const fail = (err: unknown) => {
-      const error = toGatewayError(err);
-      let response: OutboundResponse;
-      try {
-        response = match.router.renderError(error, inbound);
-      } catch {
-        response = { status: 500, body: { error: 'Internal error' } };
-      }
-      finish(response, error);
-    };
+  }
+
+  start(): void {
+    const { opts, inbound, match } = this;
     try {
       const { endpoint } = match;
       if (!endpoint) {
         throw match.methodNotAllowed
           ? new GatewayError('invalid_request', `Method ${inbound.method} is not allowed here`, { reason: 'method_not_allowed' })
-          : new GatewayError('not_found', `No such resource: ${path}`, { subject: 'interaction' });
+          : new GatewayError('not_found', `No such resource: ${inbound.path}`, { subject: 'interaction' });
       }
       opts.admit?.(inbound);
       for (const name in match.rawParams) inbound.params[name] = decodeIdSegment(match.rawParams[name]!, name);
-      opts.inFlight?.add(fail);
-      readBody(req, opts.bodyLimit, inbound.deadline)
-        .then((body) => {
-          inbound.body = body;
-          return endpoint.handle(inbound);
-        })
-        .then((response) => finish(response), fail);
+      opts.inFlight?.add(this);
+      readBody(this.req, opts.bodyLimit, inbound.deadline, (error, body) => {
+        if (error) return this.fail(error);
+        inbound.body = body;
+        this.handle(endpoint);
+      });
     } catch (err) {
       // The body was not read: drain it so the connection can be reused.
-      req.resume();
-      fail(err);
+      this.req.resume();
+      this.fail(err);
     }
-  };
+  }
+
+  private handle(endpoint: Endpoint): void {
+    let answer: Promise<OutboundResponse>;
+    try {
+      answer = endpoint.handle(this.inbound);
+    } catch (err) {
+      return this.fail(err);
+    }
+    answer.then(
+      (response) => this.finish(response),
+      (err: unknown) => this.fail(err),
+    );
+  }
+
+  fail(err: unknown): void {
+    const error = toGatewayError(err);
+    let response: OutboundResponse;
+    try {
+      response = this.match.router.renderError(error, this.inbound);
+    } catch {
+      response = { status: 500, body: { error: 'Internal error' } };
+    }
+    this.finish(response, error);
+  }
+
+  private finish(response: OutboundResponse, error?: GatewayError): void {
+    // Once answered (e.g. "try again" at shutdown), a handler that ends later changes nothing.
+    if (this.done) return;
+    this.done = true;
+    const { opts, inbound, res } = this;
+    opts.inFlight?.delete(this);
+    // A request cut off mid-body leaves unread bytes on the connection: it cannot carry another request.
+    if (error?.details.reason === 'timeout') res.setHeader('connection', 'close');
+    send(res, inbound, response);
+    opts.onDone({
+      requestId: inbound.requestId,
+      method: inbound.method,
+      path: inbound.path,
+      facts: inbound.facts,
+      status: response.status,
+      outcome: error ? error.code : 'ok',
+      error,
+      ms: performance.now() - this.started,
+    });
+  }
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -143,7 +183,7 @@ function answeredPreflight(
   res: ServerResponse,
   path: string,
   requestId: string,
-  started: bigint,
+  started: number,
 ): boolean {
   const preflight = preflightOf('OPTIONS', req.headers);
   const match = preflight && opts.router.match(preflight.method, path);
@@ -160,13 +200,13 @@ function answeredPreflight(
     status: answer.status,
     outcome: error ? error.code : 'ok',
     ...(error && { error }),
-    ms: Number(process.hrtime.bigint() - started) / 1e6,
+    ms: performance.now() - started,
   });
   return true;
 }
 
 /** What no dialect claimed (health, metrics, unknown paths): logged as the operations endpoints' own. */
-function fallbackRecord(method: string, path: string, requestId: string, status: number, started: bigint): RequestRecord {
+function fallbackRecord(method: string, path: string, requestId: string, status: number, started: number): RequestRecord {
   const error = status === 404 ? new GatewayError('not_found', `No route for ${method} ${path.slice(0, 200)}`) : undefined;
   return {
     requestId,
@@ -176,7 +216,7 @@ function fallbackRecord(method: string, path: string, requestId: string, status:
     status,
     outcome: error ? error.code : status < 400 ? 'ok' : `http_${status}`,
     ...(error && { error }),
-    ms: Number(process.hrtime.bigint() - started) / 1e6,
+    ms: performance.now() - started,
   };
 }
 
@@ -193,12 +233,11 @@ function send(res: ServerResponse, req: InboundRequest, response: OutboundRespon
     payload = JSON.stringify(response.body);
     contentType ??= 'application/json; charset=utf-8';
   }
-  const headers: Record<string, string | number> = {
-    'x-request-id': req.requestId,
-    ...req.responseHeaders,
-    ...response.headers,
-    'content-length': Buffer.byteLength(payload),
-  };
+  // Built by assignment, not by spreading two objects into a third: this runs on every answer.
+  const headers: Record<string, string | number> = { 'x-request-id': req.requestId };
+  for (const name in req.responseHeaders) headers[name] = req.responseHeaders[name]!;
+  if (response.headers !== undefined) for (const name in response.headers) headers[name] = response.headers[name]!;
+  headers['content-length'] = Buffer.byteLength(payload);
   if (contentType) headers['content-type'] = contentType;
   res.writeHead(response.status, headers);
   res.end(payload);

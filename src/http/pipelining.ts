@@ -11,20 +11,30 @@ export const MAX_UNANSWERED_PER_CONNECTION = 16;
 
 /**
  * Counts each connection's answers not yet handed to the network; a request beyond the limit closes the
- * connection instead of being handled. False: the request was refused (the connection is gone).
+ * connection instead of being handled. The server calls `answered` from the response's 'close' ('close' follows
+ * 'finish', the answer flushed to the socket, or the connection's end, whichever comes first): one listener per
+ * request serves this count and the server's own bookkeeping.
  */
-export function createPipeliningGuard(limit = MAX_UNANSWERED_PER_CONNECTION): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const owed = new WeakMap<Socket, number>();
-  return (req, res) => {
+export class PipeliningGuard {
+  private readonly owed = new WeakMap<Socket, number>();
+
+  constructor(private readonly limit = MAX_UNANSWERED_PER_CONNECTION) {}
+
+  /** False: the request was refused (the connection is gone). */
+  admit(req: IncomingMessage): boolean {
     const socket = req.socket;
-    const count = (owed.get(socket) ?? 0) + 1;
-    if (count > limit) {
+    const count = (this.owed.get(socket) ?? 0) + 1;
+    if (count > this.limit) {
       socket.destroy();
       return false;
     }
-    owed.set(socket, count);
-    // 'close' follows 'finish' (the answer flushed to the socket) or the connection's end, whichever comes first.
-    res.once('close', () => owed.set(socket, (owed.get(socket) ?? 1) - 1));
+    this.owed.set(socket, count);
     return true;
-  };
+  }
+
+  /** The response to an admitted request closed (its socket is no longer on the response by then). */
+  answered(res: ServerResponse): void {
+    const socket = res.req.socket;
+    this.owed.set(socket, (this.owed.get(socket) ?? 1) - 1);
+  }
 }

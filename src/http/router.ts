@@ -37,18 +37,16 @@ export class DialectRouter {
   match(method: string, path: string): Match | undefined {
     for (const r of this.routers) {
       if (!startsWithPrefix(path, r.prefix, r.anyCase)) continue;
-      const rest = path.slice(r.prefix.length);
-      // '/base/' keeps one empty segment, so an empty service or id is reported as invalid, not as not found.
-      const parts = rest === '' ? [] : rest.slice(1).split('/');
+      // The segments are read in place from `path` (no split, no copies): this runs on every request.
+      const from = r.prefix.length;
       let methodNotAllowed = false;
       for (const c of r.endpoints) {
-        const params = matchSegments(c, parts, r.anyCase);
-        if (!params) continue;
+        if (!matchesSegments(c, path, from, r.anyCase)) continue;
         if (c.endpoint.method !== method) {
           methodNotAllowed = true;
           continue;
         }
-        return { router: r.router, endpoint: c.endpoint, rawParams: params, methodNotAllowed: false };
+        return { router: r.router, endpoint: c.endpoint, rawParams: paramsOf(c, path, from), methodNotAllowed: false };
       }
       return { router: r.router, endpoint: undefined, rawParams: {}, methodNotAllowed };
     }
@@ -72,13 +70,41 @@ function compile(endpoint: Endpoint, anyCase: boolean): CompiledEndpoint {
   };
 }
 
-function matchSegments(c: CompiledEndpoint, parts: string[], anyCase: boolean): Record<string, string> | undefined {
-  if (parts.length !== c.segments.length) return undefined;
-  const params: Record<string, string> = Object.create(null);
-  for (let i = 0; i < parts.length; i++) {
-    const literal = c.segments[i];
-    if (literal === null) params[c.paramNames[i]!] = parts[i]!;
-    else if (literal !== parts[i] && !(anyCase && literal === parts[i]!.toLowerCase())) return undefined;
+/**
+ * `path` from `from` on (the empty rest, or '/' and segments separated by '/') has the endpoint's segments:
+ * '/base/' holds one empty segment, so an empty service or id is reported as invalid, not as not found.
+ */
+function matchesSegments(c: CompiledEndpoint, path: string, from: number, anyCase: boolean): boolean {
+  if (c.segments.length === 0) return path.length === from;
+  let at = from;
+  for (const literal of c.segments) {
+    // `at` is on the '/' before this segment.
+    if (at >= path.length) return false;
+    const start = at + 1;
+    const slash = path.indexOf('/', start);
+    const end = slash === -1 ? path.length : slash;
+    if (literal !== null && !segmentIs(path, start, end, literal, anyCase)) return false;
+    at = end;
+  }
+  return at === path.length;
+}
+
+function segmentIs(path: string, start: number, end: number, literal: string, anyCase: boolean): boolean {
+  if (end - start === literal.length && path.startsWith(literal, start)) return true;
+  return anyCase && path.slice(start, end).toLowerCase() === literal;
+}
+
+/** The raw values of the parameters of a path `matchesSegments` accepted. */
+function paramsOf(c: CompiledEndpoint, path: string, from: number): Record<string, string> {
+  // A plain object: the names are the endpoints' own (never a client's), and a null-prototype object is a
+  // slower dictionary in V8.
+  const params: Record<string, string> = {};
+  let start = from + 1;
+  for (let i = 0; i < c.segments.length; i++) {
+    const slash = path.indexOf('/', start);
+    const end = slash === -1 ? path.length : slash;
+    if (c.segments[i] === null) params[c.paramNames[i]!] = path.slice(start, end);
+    start = end + 1;
   }
   return params;
 }
