@@ -36,6 +36,19 @@ describe('command fingerprint', () => {
     expect(digest('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
   });
 
+  it('writes every string as JSON.stringify does, escapes and surrogates included', () => {
+    const texts = ['plain', 'a"b', 'back\\slash', 'tab\tnew\nline', '\u0000\u001f', '\u007f', 'é ü', '\u2028', '😀', '\ud800', 'x\udc00y', '</script>'];
+    for (const text of texts) {
+      expect(stableJson(text)).toBe(JSON.stringify(text));
+      expect(stableJson({ [text]: text })).toBe(`{${JSON.stringify(text)}:${JSON.stringify(text)}}`);
+    }
+  });
+
+  it('sorts keys by UTF-16 code units, integer-like keys too', () => {
+    expect(stableJson({ b: 1, a: 2, 10: 3, 9: 4, B: 5 })).toBe('{"10":3,"9":4,"B":5,"a":2,"b":1}');
+    expect(stableJson({ a: 1, b: 2, c: 3 })).toBe('{"a":1,"b":2,"c":3}');
+  });
+
   it('skips the named key only at the top', () => {
     expect(stableJson({ a: { context: 1 }, context: 2 }, 'context')).toBe('{"a":{"context":1}}');
   });
