@@ -1,4 +1,5 @@
 import type { CreateCommand } from './command';
+import type { Route } from './dispatcher';
 import { GatewayError, toGatewayError } from './errors';
 import type { Created, Interaction } from './interaction';
 import type { Logger } from './logger';
@@ -19,20 +20,20 @@ export function resolveStage(logger: Logger): Stage {
     // A backend that cannot read (VSP creates only) cannot be asked what it applied.
     applies: (command, route) =>
       route.driver.get !== undefined && (command.kind === 'stop' || command.kind === 'update' || (command.kind === 'create' && command.externalId !== undefined)),
-    run(command, _route, next) {
-      if (command.kind === 'stop' || command.kind === 'update') return writeResolvingOutcome(command, next, logger);
-      return command.kind === 'create' ? createResolvingOutcome(command, next, logger) : next();
+    run(command, route, next) {
+      if (command.kind === 'stop' || command.kind === 'update') return writeResolvingOutcome(command, route, next, logger);
+      return command.kind === 'create' ? createResolvingOutcome(command, route, next, logger) : next(command, route);
     },
   };
 }
 
-async function createResolvingOutcome(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome> {
+async function createResolvingOutcome(command: CreateCommand, route: Route, next: Next, logger: Logger): Promise<Outcome> {
   try {
-    return await next(withResolveReserve(command));
+    return await next(withResolveReserve(command), route);
   } catch (err) {
     const error = toGatewayError(err);
     if (!worthResolving(error, command.context.priorOutcomeUnknown === true)) throw error;
-    const found = await findByExternalId(command, next, logger);
+    const found = await findByExternalId(command, route, next, logger);
     if (found instanceof GatewayError) {
       // "Already exists" that could not be checked is not a final refusal: the interaction may well be this
       // create's own. Answered as a retryable unknown outcome, so a caller retries and an outbox item stays queued.
@@ -54,10 +55,10 @@ function worthResolving(error: GatewayError, resumed: boolean): boolean {
  * The live interaction with the create's externalId, as a create's answer; undefined when there is none; the
  * lookup's own error when it could not be made.
  */
-async function findByExternalId(command: CreateCommand, next: Next, logger: Logger): Promise<Outcome | GatewayError | undefined> {
+async function findByExternalId(command: CreateCommand, route: Route, next: Next, logger: Logger): Promise<Outcome | GatewayError | undefined> {
   const { idempotencyKey: _key, priorOutcomeUnknown: _prior, ...context } = command.context;
   try {
-    const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: { by: 'externalId', value: command.externalId! } });
+    const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: { by: 'externalId', value: command.externalId! } }, route);
     const interaction = result as Interaction;
     if (interaction.state === 'stopped') return undefined;
     const created: Created = { id: interaction.id, externalId: command.externalId! };

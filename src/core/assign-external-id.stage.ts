@@ -15,9 +15,9 @@ export function assignExternalIdStage(backends: ReadonlySet<string>): Stage {
   return {
     name: 'assignExternalId',
     applies: (command, route) => command.kind === 'create' && command.externalId === undefined && backends.has(route.backend),
-    async run(command, _route, next) {
-      if (command.kind !== 'create') return next();
-      const outcome = await next({ ...command, externalId: `${ASSIGNED_EXTERNAL_ID_PREFIX}${randomUUID()}` });
+    async run(command, route, next) {
+      if (command.kind !== 'create') return next(command, route);
+      const outcome = await next({ ...command, externalId: `${ASSIGNED_EXTERNAL_ID_PREFIX}${randomUUID()}` }, route);
       const { externalId: _assigned, ...created } = outcome.result as { id: string; externalId?: string };
       return { ...outcome, result: created };
     },

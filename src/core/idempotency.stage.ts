@@ -72,43 +72,52 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   const records = new IdempotencyRecords(store, { ttlMs: options.ttlMs, pendingMs: options.requestTimeoutMs + CLAIM_MARGIN_MS, now });
   const { logger } = options;
 
-  /** Runs the command under this try's claim and settles the record with what it answered. */
-  async function runClaimed(command: Command, next: Next, claim: Held, key: RecordKey, resumed: boolean): Promise<Outcome> {
+  /**
+   * Runs the command under this try's claim and settles the record with what it answered. The write has run:
+   * failing to record it must not turn its answer into an error. A retry then runs it again, which an externalId
+   * makes harmless (the upstream refuses a second one and the duplicate is resolved). The settling is awaited
+   * here, not in a helper of its own: every create pays each async level as a promise and a microtask turn.
+   */
+  async function runClaimed(command: Command, route: Route, next: Next, claim: Held, key: RecordKey, resumed: boolean): Promise<Outcome> {
     let outcome: Outcome;
     try {
       const claimId = claim.record.s === 'pending' ? claim.record.g : undefined;
-      outcome = await next({ ...command, context: { ...command.context, claimId, ...(resumed && { priorOutcomeUnknown: true }) } } as Command);
+      outcome = await next({ ...command, context: { ...command.context, claimId, ...(resumed && { priorOutcomeUnknown: true }) } } as Command, route);
     } catch (err) {
       const error = toGatewayError(err);
-      await settleQuietly(command, () =>
-        error.details.applied === 'unknown' ? records.markUnknown(claim) : key.by === 'key' && isFinal(error) ? records.fail(claim, error) : records.release(claim),
-      );
+      try {
+        const settled = await (error.details.applied === 'unknown'
+          ? records.markUnknown(claim)
+          : key.by === 'key' && isFinal(error)
+            ? records.fail(claim, error)
+            : records.release(claim));
+        if (!settled) claimLapsed(command);
+      } catch (settleError) {
+        notRecorded(command, settleError);
+      }
       throw error;
     }
-    await settleQuietly(command, () => records.complete(claim, outcome));
+    try {
+      if (!(await records.complete(claim, outcome))) claimLapsed(command);
+    } catch (err) {
+      notRecorded(command, err);
+    }
     return outcome;
   }
 
-  /**
-   * The write has run: failing to record it must not turn its answer into an error. A retry then runs it again,
-   * which an externalId makes harmless (the upstream refuses a second one and the duplicate is resolved).
-   */
-  async function settleQuietly(command: Command, settle: () => Promise<boolean>): Promise<void> {
-    try {
-      if (!(await settle())) logger.warn('An idempotency claim lapsed before its request ended', { requestId: command.context.requestId });
-    } catch (err) {
-      logger.warn('Could not record an idempotent request', { requestId: command.context.requestId, error: String(err) });
-    }
-  }
+  const claimLapsed = (command: Command): void =>
+    logger.warn('An idempotency claim lapsed before its request ended', { requestId: command.context.requestId });
+  const notRecorded = (command: Command, err: unknown): void =>
+    logger.warn('Could not record an idempotent request', { requestId: command.context.requestId, error: String(err) });
 
   /** A record of a create by externalId whose interaction has since stopped (or gone) no longer answers: DESIGN §7. */
-  async function isStale(command: Command, next: Next, held: Held): Promise<boolean> {
+  async function isStale(command: Command, route: Route, next: Next, held: Held): Promise<boolean> {
     if (held.record.s !== 'done') return false;
     const id = (held.record.r as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string') return false;
     const { idempotencyKey: _key, ...context } = command.context;
     try {
-      const { result } = await next({ kind: 'get', service: command.service, context, ref: { by: 'id', value: id } });
+      const { result } = await next({ kind: 'get', service: command.service, context, ref: { by: 'id', value: id } }, route);
       return (result as Interaction).state === 'stopped';
     } catch (err) {
       return toGatewayError(err).code === 'not_found';
@@ -129,13 +138,13 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   }
 
   /** Runs the command under a record another try left (unknown outcome, stale); undefined when a third was quicker. */
-  async function takeOver(command: Command, next: Next, key: RecordKey, fp: string, held: Held, resumed: boolean): Promise<Outcome | undefined> {
+  async function takeOver(command: Command, route: Route, next: Next, key: RecordKey, fp: string, held: Held, resumed: boolean): Promise<Outcome | undefined> {
     const taken = await records.takeOver(held, fp, resumed);
-    return taken ? runClaimed(command, next, taken, key, resumed) : undefined;
+    return taken ? await runClaimed(command, route, next, taken, key, resumed) : undefined;
   }
 
   /** The answer a record already there gives this try; undefined when the record changed and a new claim is due. */
-  async function answerFrom(command: Command, next: Next, key: RecordKey, fp: string, existing: Held): Promise<Outcome | undefined> {
+  async function answerFrom(command: Command, route: Route, next: Next, key: RecordKey, fp: string, existing: Held): Promise<Outcome | undefined> {
     if (existing.record.fp !== fp && key.by === 'key') throw keyReused();
     // A record seen settling while this try waited is fresh: its interaction need not be checked.
     const fresh = existing.record.s === 'pending';
@@ -144,31 +153,32 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
     const { record } = held;
     // The earlier try may have applied it (its outcome is unknown, or it died holding the claim): this one takes a
     // duplicate of that externalId as its own.
-    if (record.s === 'unknown' || records.lapsed(record)) return takeOver(command, next, key, fp, held, record.fp === fp);
+    if (record.s === 'unknown' || records.lapsed(record)) return takeOver(command, route, next, key, fp, held, record.fp === fp);
     if (record.s === 'pending') throw inProgress();
     if (record.fp !== fp) {
       if (key.by === 'key') throw keyReused();
       // Another create with this externalId: a duplicate while that interaction lives (DESIGN §4).
-      if (fresh || !(await isStale(command, next, held))) throw duplicate((command as { externalId: string }).externalId);
-      return takeOver(command, next, key, fp, held, false);
+      if (fresh || !(await isStale(command, route, next, held))) throw duplicate((command as { externalId: string }).externalId);
+      return takeOver(command, route, next, key, fp, held, false);
     }
     if (record.s === 'failed') throw errorOf(record);
-    if (key.by === 'externalId' && !fresh && (await isStale(command, next, held))) return takeOver(command, next, key, fp, held, false);
+    if (key.by === 'externalId' && !fresh && (await isStale(command, route, next, held))) return takeOver(command, route, next, key, fp, held, false);
     return replayOf(record);
   }
 
   return {
     name: 'idempotency',
     applies: (command) => (command.context.idempotencyKey !== undefined && WRITES.has(command.kind)) || (command.kind === 'create' && command.externalId !== undefined),
-    async run(command: Command, _route: Route, next: Next): Promise<Outcome> {
+    async run(command: Command, route: Route, next: Next): Promise<Outcome> {
       const key = recordKeyOf(command);
-      if (key === undefined) return next();
+      if (key === undefined) return next(command, route);
       const fp = fingerprintOf(command);
       // Bounded: each turn either answers or finds the record changed by another try.
       for (let turn = 0; turn < MAX_TURNS; turn += 1) {
         const claim = await records.claim(key.store, fp);
-        if ('claimed' in claim) return runClaimed(command, next, claim.claimed, key, false);
-        const answer = await answerFrom(command, next, key, fp, claim.existing);
+        // Awaited, not returned: an async function returning a promise pays two more microtask turns.
+        if ('claimed' in claim) return await runClaimed(command, route, next, claim.claimed, key, false);
+        const answer = await answerFrom(command, route, next, key, fp, claim.existing);
         if (answer !== undefined) return answer;
       }
       throw inProgress();

@@ -23,7 +23,7 @@ export function indexStage(index: InteractionIndex): Stage {
         // Recorded under a pattern (listed through a backend with no services of its own): its service is not known.
         if (known !== undefined && !isPattern(known.service) && known.service !== command.service) throw interactionNotFound(command.ref);
       }
-      const outcome = await next();
+      const outcome = await next(command, route);
       if (command.kind === 'create' || command.kind === 'get') {
         const { id } = outcome.result as { id: string };
         await index.remember(id, { service: command.service, backend: route.backend });

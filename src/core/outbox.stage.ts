@@ -55,14 +55,14 @@ export function outboxStage(outbox: Outbox, options: OutboxStageOptions): Stage 
   }
 
   async function create(command: CreateCommand, route: Route, next: Next): Promise<Outcome> {
-    if (command.externalId === undefined && command.context.idempotencyKey === undefined) return next();
+    if (command.externalId === undefined && command.context.idempotencyKey === undefined) return next(command, route);
     const { claimId, priorOutcomeUnknown } = command.context;
     const id = reservedIdOf(claimId ?? randomUUID());
     if ((await outbox.length(route.backend)) > 0) return queue(command, route, id);
     // A retry resuming a try whose outcome is unknown: that try may have queued it (and died before answering).
     if (priorOutcomeUnknown === true && claimId !== undefined && (await outbox.record(id)) !== undefined) return queue(command, route, id);
     try {
-      return await next();
+      return await next(command, route);
     } catch (err) {
       const error = toGatewayError(err);
       if (!error.retryable || error.details.applied !== 'no') throw error;
@@ -71,11 +71,11 @@ export function outboxStage(outbox: Outbox, options: OutboxStageOptions): Stage 
   }
 
   /** A command naming a reserved id: answered from the outbox, or sent on under the upstream's id. */
-  async function byReservedId(command: Exclude<Command, CreateCommand>, id: string, next: Next): Promise<Outcome> {
+  async function byReservedId(command: Exclude<Command, CreateCommand>, route: Route, id: string, next: Next): Promise<Outcome> {
     const record = await outbox.record(id);
     if (record === undefined) throw new GatewayError('not_found', `Interaction ${id} was not found`, { subject: 'interaction', ref: id });
     if (record.s === 'failed') throw failureOf(record);
-    if (record.s === 'delivered') return next({ ...command, ref: { by: 'id', value: record.id } } as Command);
+    if (record.s === 'delivered') return next({ ...command, ref: { by: 'id', value: record.id } } as Command, route);
     if (command.kind === 'get') return { result: pendingInteraction(id, record), backend: record.backend };
     throw new GatewayError('upstream_unavailable', `Interaction ${id} is queued for delivery; try again shortly`, { retryAfterSeconds: 1, applied: 'no' });
   }
@@ -83,13 +83,13 @@ export function outboxStage(outbox: Outbox, options: OutboxStageOptions): Stage 
   /** A get by externalId the upstream cannot answer may name a create still in the queue. */
   async function getByExternalId(command: GetCommand, route: Route, next: Next): Promise<Outcome> {
     try {
-      return await next();
+      return await next(command, route);
     } catch (err) {
       const error = toGatewayError(err);
       if (!error.retryable && error.code !== 'not_found') throw error;
       const id = await outbox.reservedFor(route.backend, command.service, command.ref.value);
       if (id === undefined) throw error;
-      return byReservedId(command, id, next);
+      return byReservedId(command, route, id, next);
     }
   }
 
@@ -98,10 +98,10 @@ export function outboxStage(outbox: Outbox, options: OutboxStageOptions): Stage 
     // Only a backend with an outbox, or a reserved id (whatever backend the command is routed to), concerns it.
     applies: (command, route) => backends.has(route.backend) || ('ref' in command && command.ref.by === 'id' && isReservedId(command.ref.value)),
     run(command, route, next) {
-      if (command.kind === 'create') return backends.has(route.backend) ? create(command, route, next) : next();
-      if (!('ref' in command)) return next();
-      if (command.ref.by === 'id') return isReservedId(command.ref.value) ? byReservedId(command, command.ref.value, next) : next();
-      return command.kind === 'get' && backends.has(route.backend) ? getByExternalId(command, route, next) : next();
+      if (command.kind === 'create') return backends.has(route.backend) ? create(command, route, next) : next(command, route);
+      if (!('ref' in command)) return next(command, route);
+      if (command.ref.by === 'id') return isReservedId(command.ref.value) ? byReservedId(command, route, command.ref.value, next) : next(command, route);
+      return command.kind === 'get' && backends.has(route.backend) ? getByExternalId(command, route, next) : next(command, route);
     },
   };
 }

@@ -13,10 +13,10 @@ import type { Dispatched, Route } from './dispatcher';
 export type Outcome = Dispatched<CommandKind>;
 
 /**
- * Runs the rest of the pipeline on the same route: for this command, or for another one a stage needs on the
- * way (a get by externalId to resolve an unknown outcome, say).
+ * Runs the rest of the pipeline: for this command, or for another one a stage needs on the way (a get by
+ * externalId to resolve an unknown outcome, say), on the route the stage was given.
  */
-export type Next = (command?: Command) => Promise<Outcome>;
+export type Next = Run;
 
 export interface Stage {
   /** For logs and an inspector. */
@@ -31,11 +31,15 @@ export interface Stage {
 
 export type Run = (command: Command, route: Route) => Promise<Outcome>;
 
-/** The stages in order, outermost first, around `last` (the dispatch). */
+/**
+ * The stages in order, outermost first, around `last` (the dispatch). Each stage's `next` is the rest of the
+ * pipeline itself, built once: a request pays no closure per stage.
+ */
 export function composePipeline(stages: readonly Stage[], last: Run): Run {
   return stages.reduceRight<Run>((inner, stage) => {
     const { applies } = stage;
-    const run: Run = (command, route) => stage.run(command, route, (other) => inner(other ?? command, route));
-    return applies === undefined ? run : (command, route) => (applies.call(stage, command, route) ? run(command, route) : inner(command, route));
+    return applies === undefined
+      ? (command, route) => stage.run(command, route, inner)
+      : (command, route) => (applies.call(stage, command, route) ? stage.run(command, route, inner) : inner(command, route));
   }, last);
 }

@@ -1,4 +1,5 @@
 import type { Command, StopCommand, UpdateCommand, UserDataChange } from './command';
+import type { Route } from './dispatcher';
 import { GatewayError, toGatewayError, withDetails } from './errors';
 import { stableJson } from './fingerprint';
 import type { Interaction } from './interaction';
@@ -19,20 +20,20 @@ import { userDataToObject, type UserDataEntry } from './user-data';
  * Otherwise the failure stands; when it left the outcome unknown it says so (details.applied `unknown`, and its
  * message), for each dialect to render.
  */
-export async function writeResolvingOutcome(command: StopCommand | UpdateCommand, next: Next, logger: Logger): Promise<Outcome> {
+export async function writeResolvingOutcome(command: StopCommand | UpdateCommand, route: Route, next: Next, logger: Logger): Promise<Outcome> {
   try {
-    return await next(withResolveReserve(command));
+    return await next(withResolveReserve(command), route);
   } catch (err) {
     const error = toGatewayError(err);
     if (!mayHaveApplied(error, command)) throw error;
-    const interaction = await readBack(command, next);
+    const interaction = await readBack(command, route, next);
     if (interaction !== undefined && (command.kind === 'stop' ? interaction.state === 'stopped' : changesVisible(command.changes, interaction))) {
       logger.info(`An unknown ${command.kind} outcome was resolved by reading the interaction back`, { requestId: command.context.requestId, code: error.code });
       return { result: undefined, backend: interaction.backend };
     }
     // One that failed part way (details.partial: some calls answered, then one failed) is the caller's to resend.
     const inDoubt = error.retryable && error.details.partial === undefined;
-    if (interaction !== undefined && command.kind === 'update' && inDoubt && (await sentAgain(command, next))) {
+    if (interaction !== undefined && command.kind === 'update' && inDoubt && (await sentAgain(command, route, next))) {
       logger.info('An update left in doubt was sent again once the interaction could be read', { requestId: command.context.requestId, code: error.code });
       return { result: undefined, backend: interaction.backend };
     }
@@ -67,9 +68,9 @@ function mayHaveApplied(error: GatewayError, command: StopCommand | UpdateComman
  * once more, which leaves the same user data however much of the first was applied (a backend writing one key per
  * call — Oracle, Workspace — sends nothing after the call whose answer was lost).
  */
-async function sentAgain(command: UpdateCommand, next: Next): Promise<boolean> {
+async function sentAgain(command: UpdateCommand, route: Route, next: Next): Promise<boolean> {
   try {
-    await next(command);
+    await next(command, route);
     return true;
   } catch {
     return false;
@@ -77,10 +78,10 @@ async function sentAgain(command: UpdateCommand, next: Next): Promise<boolean> {
 }
 
 /** The interaction as the backend holds it now; undefined when it cannot be read. */
-async function readBack(command: Command & { ref: StopCommand['ref'] }, next: Next): Promise<(Interaction & { backend: string }) | undefined> {
+async function readBack(command: Command & { ref: StopCommand['ref'] }, route: Route, next: Next): Promise<(Interaction & { backend: string }) | undefined> {
   const { idempotencyKey: _key, priorOutcomeUnknown: _prior, ...context } = command.context;
   try {
-    const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: command.ref });
+    const { result, backend } = await next({ kind: 'get', service: command.service, context, ref: command.ref }, route);
     return { ...(result as Interaction), backend };
   } catch {
     return undefined;
