@@ -80,29 +80,37 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     onLimited: metrics.observeLimited,
   });
 
+  const listAndIndex = async (command: CommandOf<'list'>, req: InboundRequest): Promise<Dispatched<'list'>> => {
+    const listed = await dispatcher.list(command);
+    req.facts.backend = listed.backend;
+    // What a list shows can be worked on by id next (Workspace): indexed as a get's answer is.
+    for (const interaction of listed.result) {
+      const route = dispatcher.route(interaction.service);
+      if (!route.driver.locate) await index.remember(interaction.id, { service: interaction.service, backend: route.backend });
+    }
+    return listed;
+  };
+
   const inboundDeps: InboundDeps = {
     logger,
     now,
     limits: { maxFields: config.server.maxFields },
-    execute: async <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest) => {
-      // A dialect that names its request's command keeps it, whatever commands it runs to answer.
-      req.facts.command ??= command.kind;
-      req.facts.service = command.service;
-      if (req.client !== undefined) assertInScope(command, req.client);
-      limits.take(req);
-      if (command.kind === 'list') {
-        const listed = await dispatcher.list(command as CommandOf<'list'>);
-        req.facts.backend = listed.backend;
-        // What a list shows can be worked on by id next (Workspace): indexed as a get's answer is.
-        for (const interaction of listed.result) {
-          const route = dispatcher.route(interaction.service);
-          if (!route.driver.locate) await index.remember(interaction.id, { service: interaction.service, backend: route.backend });
-        }
-        return listed as Dispatched<K>;
+    // Not async: the one command a request runs goes to the pipeline without an extra promise and await of its
+    // own (this runs on every request); a refusal before it is still a rejected promise, as callers expect.
+    execute: <K extends CommandKind>(command: CommandOf<K>, req: InboundRequest): Promise<Dispatched<K>> => {
+      try {
+        // A dialect that names its request's command keeps it, whatever commands it runs to answer.
+        req.facts.command ??= command.kind;
+        req.facts.service = command.service;
+        if (req.client !== undefined) assertInScope(command, req.client);
+        limits.take(req);
+        if (command.kind === 'list') return listAndIndex(command as CommandOf<'list'>, req) as Promise<Dispatched<K>>;
+        const route = dispatcher.route(command.service);
+        req.facts.backend = route.backend;
+        return pipeline.run(command, route) as Promise<Dispatched<K>>;
+      } catch (err) {
+        return Promise.reject(err);
       }
-      const route = dispatcher.route(command.service);
-      req.facts.backend = route.backend;
-      return (await pipeline.run(command, route)) as Dispatched<K>;
     },
     index,
   };

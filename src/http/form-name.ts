@@ -24,6 +24,12 @@ export function namePath(name: string): string[] {
   const open = name.indexOf('[');
   if (open <= 0) return [name];
   const head = name.slice(0, open);
+  // One group, `head[key]` (how nearly every form names its user data), read without regex or split.
+  if (name.indexOf(']', open) === name.length - 1 && name.indexOf('[', open + 1) === -1) {
+    const key = name.slice(open + 1, -1);
+    if (key === '') throw invalid(`Parameter "${name.slice(0, 80)}" names no key: write it as ${head}[key]`, name);
+    return [head, key];
+  }
   const rest = name.slice(open);
   if (!rest.endsWith(']')) throw invalid(`Parameter "${name.slice(0, 80)}" is malformed: text after its last "]"`, name);
   if (!CLEAN_GROUPS.test(rest)) return [head, rest.slice(1, -1)];

@@ -23,7 +23,7 @@ const LATIN1_ESCAPE = /%([0-9a-fA-F]{2})|%/g;
 function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field?: string): string {
   // Most names and many values are plain: skip the regex and the decode for them (this runs per field).
   if (!str.includes('%') && !str.includes('+')) return str;
-  const spaced = str.replace(/\+/g, ' ');
+  const spaced = str.includes('+') ? str.replace(/\+/g, ' ') : str;
   try {
     if (charset === 'utf-8') return decodeURIComponent(spaced);
     return spaced.replace(LATIN1_ESCAPE, (escape, hex: string | undefined) => {
@@ -49,7 +49,12 @@ export function parseForm(body: string, maxFields: number, charset: FormCharset 
   const root = Object.create(null) as FormObject;
   if (body === '') return root;
   let fields = 0;
-  for (const pair of body.split('&')) {
+  // Pairs are cut out with indexOf rather than split('&'): one array fewer per form.
+  for (let start = 0; start <= body.length; ) {
+    let amp = body.indexOf('&', start);
+    if (amp === -1) amp = body.length;
+    const pair = body.slice(start, amp);
+    start = amp + 1;
     if (pair === '') continue;
     if (++fields > maxFields) throw tooLarge(`More than ${maxFields} form fields`);
     const eq = pair.indexOf('=');

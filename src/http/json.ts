@@ -26,7 +26,15 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
  * `{changedProperties, …}`): user data marks itself when order matters anywhere below it (core/user-data).
  */
 function needsOrder(value: object): boolean {
-  return isOrdered(value) || Object.values(value).some((child) => isOrdered(child) || (isObject(child) && Object.values(child).some(isOrdered)));
+  if (hasKeyOrder(value)) return true;
+  // for…in, not Object.values: no arrays per answer (every body the gateway writes passes here).
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (!isObject(child)) continue;
+    if (hasKeyOrder(child)) return true;
+    for (const grandKey in child) if (isOrdered((child as Record<string, unknown>)[grandKey])) return true;
+  }
+  return false;
 }
 
 /**
