@@ -46,8 +46,8 @@ export class IdempotencyRecords {
   /** This try's claim on `key`, or the record already there. */
   async claim(key: string, fp: string): Promise<{ claimed: Held } | { existing: Held }> {
     for (;;) {
-      const pending = this.pending(fp);
-      if (await this.store.setIfAbsent(key, pending.raw, this.options.ttlMs)) return { claimed: { key, ...pending } };
+      const pending = this.pending(key, fp);
+      if (await this.store.setIfAbsent(key, pending.raw, this.options.ttlMs)) return { claimed: pending };
       const existing = await this.read(key);
       // Expired or settled away between the two calls: claim again.
       if (existing) return { existing };
@@ -60,8 +60,8 @@ export class IdempotencyRecords {
    */
   async takeOver(held: Held, fp: string, resume = false): Promise<Held | undefined> {
     const { record } = held;
-    const pending = this.pending(fp, resume && (record.s === 'pending' || record.s === 'unknown') ? record.g : undefined);
-    return (await this.store.compareAndSet(held.key, held.raw, pending.raw, this.options.ttlMs)) ? { key: held.key, ...pending } : undefined;
+    const pending = this.pending(held.key, fp, resume && (record.s === 'pending' || record.s === 'unknown') ? record.g : undefined);
+    return (await this.store.compareAndSet(held.key, held.raw, pending.raw, this.options.ttlMs)) ? pending : undefined;
   }
 
   /** A claim past its lease: its owner died or hung, and what it sent may have been applied. */
@@ -99,10 +99,10 @@ export class IdempotencyRecords {
     return this.store.compareAndSet(claim.key, claim.raw, JSON.stringify(record), this.options.ttlMs);
   }
 
-  private pending(fp: string, claimId?: string): { raw: string; record: IdempotencyRecord } {
+  private pending(key: string, fp: string, claimId?: string): Held {
     const owner = randomUUID();
     const record: IdempotencyRecord = { s: 'pending', fp, owner, at: this.options.now(), g: claimId ?? owner };
-    return { raw: JSON.stringify(record), record };
+    return { key, raw: JSON.stringify(record), record };
   }
 }
 

@@ -24,12 +24,15 @@ const SHARED_VALUES = 1024;
 
 export const DEFAULT_MEMORY_STATE_LIMITS = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 } as const;
 
-/** One key's value; a class, so every entry shares one shape (the store holds hundreds of thousands). */
+/**
+ * One key's value; a class, so every entry shares one shape (the store holds hundreds of thousands). Rewritten in
+ * place when its key is set again (an idempotency record settling): no second entry, no second map write.
+ */
 class Entry {
   constructor(
-    readonly value: string,
+    public value: string,
     /** Epoch ms; Infinity for keys without a TTL. */
-    readonly expiresAt: number,
+    public expiresAt: number,
   ) {}
 }
 
@@ -60,18 +63,19 @@ export class MemoryStateStore implements StateStore {
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.write(key, value, ttlMs);
+    this.write(key, this.live(key), value, ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     if (this.live(key)) return false;
-    this.write(key, value, ttlMs);
+    this.write(key, undefined, value, ttlMs);
     return true;
   }
 
   async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
-    if (this.live(key)?.value !== expected) return false;
-    this.write(key, value, ttlMs);
+    const entry = this.live(key);
+    if (entry?.value !== expected) return false;
+    this.write(key, entry, value, ttlMs);
     return true;
   }
 
@@ -83,8 +87,9 @@ export class MemoryStateStore implements StateStore {
   }
 
   async increment(key: string): Promise<number> {
-    const next = Number(this.live(key)?.value ?? '0') + 1;
-    this.write(key, String(next), undefined);
+    const entry = this.live(key);
+    const next = Number(entry?.value ?? '0') + 1;
+    this.write(key, entry, String(next), undefined);
     return next;
   }
 
@@ -139,13 +144,18 @@ export class MemoryStateStore implements StateStore {
     return entry;
   }
 
-  private write(key: string, value: string, ttlMs: number | undefined): void {
-    const previous = this.entries.get(key);
-    const added = key.length + value.length - (previous ? key.length + previous.value.length : 0);
-    this.reserve(added, previous ? 0 : 1);
+  /** `previous`: the key's live entry (from live()), rewritten in place; undefined when the key is new. */
+  private write(key: string, previous: Entry | undefined, value: string, ttlMs: number | undefined): void {
+    const added = previous ? value.length - previous.value.length : key.length + value.length;
+    this.reserve(added, previous ? 0 : 1, previous);
     const expiresAt = ttlMs === undefined ? Infinity : this.now() + ttlMs;
     if (expiresAt < this.earliestExpiry) this.earliestExpiry = expiresAt;
-    this.entries.set(flat(key), new Entry(this.shared(value), expiresAt));
+    if (previous !== undefined) {
+      previous.value = this.shared(value);
+      previous.expiresAt = expiresAt;
+    } else {
+      this.entries.set(flat(key), new Entry(this.shared(value), expiresAt));
+    }
     this.bytes += added;
   }
 
@@ -168,14 +178,17 @@ export class MemoryStateStore implements StateStore {
     this.bytes -= key.length + entry.value.length;
   }
 
-  /** Makes room for a write, sweeping expired keys first; refuses as try-again when the bounds are still reached. */
-  private reserve(bytes: number, keys: number): void {
+  /**
+   * Makes room for a write, sweeping expired keys first; refuses as try-again when the bounds are still reached.
+   * `writing`: the entry about to be rewritten, found live a moment ago, which the sweep leaves alone.
+   */
+  private reserve(bytes: number, keys: number, writing?: Entry): void {
     if (this.fits(bytes, keys)) return;
     const now = this.now();
     if (now >= this.earliestExpiry) {
       let earliest = Infinity;
       for (const [key, entry] of this.entries) {
-        if (entry.expiresAt <= now) this.remove(key, entry);
+        if (entry.expiresAt <= now && entry !== writing) this.remove(key, entry);
         else if (entry.expiresAt < earliest) earliest = entry.expiresAt;
       }
       this.earliestExpiry = earliest;

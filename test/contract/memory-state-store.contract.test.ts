@@ -29,4 +29,19 @@ describe('memory state store bounds', () => {
     await store.delete('k');
     expect(await store.enqueue('q', 'i', 'z'.repeat(50), 10)).toBe(true);
   });
+
+  test('a key set again counts its new value, not both, and takes its new TTL', async () => {
+    let now = 0;
+    const store = new MemoryStateStore({ maxEntries: 1000, maxBytes: 100, now: () => now });
+    await store.set('k', 'x'.repeat(80), 100);
+    expect(await store.compareAndSet('k', 'x'.repeat(80), 'y'.repeat(90), 300)).toBe(true);
+    await expect(store.set('k2', 'z'.repeat(10))).rejects.toMatchObject(FULL);
+    await store.set('k', 'w'.repeat(40), 300);
+    await store.set('k2', 'z'.repeat(50));
+    now = 200;
+    expect(await store.get('k')).toBe('w'.repeat(40));
+    now = 300;
+    expect(await store.get('k')).toBeUndefined();
+    await store.set('k3', 'v'.repeat(45));
+  });
 });
