@@ -3,7 +3,7 @@ import { awaitAtMost } from '../../core/await-at-most';
 import { GatewayError, withDetails } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { UpstreamClient, UpstreamObserver, UpstreamRequest, UpstreamResponse } from './upstream';
-import { runAttempt, type AttemptOutcome } from './upstream.attempt';
+import { attemptsOver, type AttemptOutcome } from './upstream.attempt';
 import { backoffMs } from './upstream.backoff';
 import { createBreaker, type BreakerTicket } from './upstream.breaker';
 import { answerFailure, unavailable, type UpstreamFailure } from './upstream.failure';
@@ -44,12 +44,17 @@ function splitBaseUrl(baseUrl: string, backend: string): { origin: string; prefi
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A request's error once one of its attempts may have been applied (`uncertain`): its outcome is unknown too. */
+const failAfter = (uncertain: boolean, error: GatewayError): GatewayError =>
+  uncertain && error.details.applied !== 'unknown' ? withDetails(error, { applied: 'unknown' }) : error;
+
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { backendName: backend, logger, observer, timeoutMs, retries } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const { origin, prefix } = splitBaseUrl(options.baseUrl, backend);
   const pool = new Pool(origin, { connections: options.connections, maxResponseSize: MAX_BODY_BYTES });
+  const runAttempt = attemptsOver(pool, backend, now);
   const breaker = createBreaker({
     threshold: options.breakerThreshold,
     resetMs: options.breakerResetMs,
@@ -100,14 +105,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     let last: GatewayError | undefined;
     // Once one attempt may have been applied, so may the request, whatever later attempts say.
     let uncertain = false;
-    const fail = (error: GatewayError): GatewayError => (uncertain && error.details.applied !== 'unknown' ? withDetails(error, { applied: 'unknown' }) : error);
     for (let retryIndex = 0; ; retryIndex += 1) {
       const budgetMs = Math.min(timeoutMs, deadline - now());
-      if (budgetMs <= 0) throw fail(last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`, { applied: 'no' }));
+      if (budgetMs <= 0) throw failAfter(uncertain, last ?? new GatewayError('upstream_timeout', `Deadline passed before backend ${backend} was called`, { applied: 'no' }));
       const ticket = breaker.admit();
-      if (ticket === undefined) throw fail(last ?? breakerOpen());
+      if (ticket === undefined) throw failAfter(uncertain, last ?? breakerOpen());
       const startedAt = performance.now();
-      const raw = await runAttempt({ pool, backend, path, req, budgetMs, fullBudget: budgetMs >= timeoutMs, now });
+      const raw = await runAttempt(path, req, budgetMs, budgetMs >= timeoutMs);
       const outcome = settleAttempt(req, ticket, raw, startedAt);
       if (outcome.failure === undefined) {
         if (uncertain) outcome.response.afterUncertainAttempt = true;
@@ -116,9 +120,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const { failure } = outcome;
       last = failure.error;
       uncertain ||= last.details.applied === 'unknown';
-      if (retryIndex >= retries || !mayRetry(failure, req)) throw fail(last);
+      if (retryIndex >= retries || !mayRetry(failure, req)) throw failAfter(uncertain, last);
       const delay = backoffMs(retryIndex, random, last.details.retryAfterSeconds);
-      if (delay === undefined || now() + delay >= deadline) throw fail(last);
+      if (delay === undefined || now() + delay >= deadline) throw failAfter(uncertain, last);
       logger.debug(`Retrying backend ${backend}`, { backend, method: req.method, code: last.code, upstreamStatus: last.details.upstreamStatus, delayMs: Math.round(delay) });
       await sleep(delay);
     }
@@ -127,7 +131,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** One GET below the baseUrl, outside the breaker, the retries and the metrics: readiness must not change them. */
   const probe = async (path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> => {
     const get = { method: 'GET' as const, path, headers: { accept: 'application/json' }, idempotent: false };
-    const outcome = await runAttempt({ pool, backend, path: prefix + path || '/', req: get, budgetMs: timeoutMs, fullBudget: false, now });
+    const outcome = await runAttempt(prefix + path || '/', get, timeoutMs, false);
     return outcome.failure === undefined ? { status: outcome.response.status, body: outcome.response.body } : undefined;
   };
 
