@@ -39,7 +39,13 @@ class SinkTransport extends TransportStream {
  * insertion order, `timestamp` last) at a fraction of the cost: native JSON.stringify first, the safe stringifier
  * only for values it refuses (BigInt, cycles).
  */
-export function createLogger(options: LoggerOptions): Logger {
+/** A Logger that can also take over a record built for its one line alone (the request line, request-log.ts). */
+export interface RecordLogger extends Logger {
+  /** Logs `fields` as the line's own record, written to (level, message, timestamp) rather than copied. */
+  record(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
+}
+
+export function createLogger(options: LoggerOptions): RecordLogger {
   const redact = createFieldRedactor(options.sensitiveKeys, options.secrets);
   const clock = lineClock();
   const line = winston.format((info) => {
@@ -61,6 +67,14 @@ export function createLogger(options: LoggerOptions): Logger {
     transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new SinkTransport(createBatchedSink(process.stdout))],
   });
   return {
+    record(level, message, fields) {
+      // winston's log(info) form: the record is the info. Its other forms copy the fields into a new object (with
+      // an array and a second object besides) on every line, to the same keys in the same order: fields, level,
+      // message.
+      fields.level = level;
+      fields.message = message;
+      w.log(fields as winston.LogEntry);
+    },
     debug: (message, fields) => w.debug(message, fields),
     info: (message, fields) => w.info(message, fields),
     warn: (message, fields) => w.warn(message, fields),

@@ -1,11 +1,12 @@
 import type { Logger } from '../core/logger';
 import type { RequestRecord } from '../http/listener';
+import type { RecordLogger } from './logger';
 
 /**
  * One line per request: who, what, where, how it ended and how long it took. Client errors are warnings,
  * internal and upstream failures errors; an internal error's cause is logged here and never sent to a client.
  */
-export function logRequest(logger: Logger, r: RequestRecord): void {
+export function logRequest(logger: Logger | RecordLogger, r: RequestRecord): void {
   const fields: Record<string, unknown> = {
     requestId: r.requestId,
     method: r.method,
@@ -19,10 +20,7 @@ export function logRequest(logger: Logger, r: RequestRecord): void {
     outcome: r.outcome,
     ms: Math.round(r.ms * 100) / 100,
   };
-  if (!r.error) {
-    logger.info('request', fields);
-    return;
-  }
+  if (!r.error) return emit(logger, 'info', fields);
   fields.error = r.error.message;
   const { upstreamStatus, upstreamCode, upstreamMessage } = r.error.details;
   // An upstream's refusal is written here and nowhere else: one line per request, the upstream's words included.
@@ -32,7 +30,12 @@ export function logRequest(logger: Logger, r: RequestRecord): void {
   if (r.error.code === 'internal') {
     const cause = r.error.cause;
     fields.cause = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
-    logger.error('request', fields);
-  } else if (r.error.code.startsWith('upstream_')) logger.error('request', fields);
-  else logger.warn('request', fields);
+    emit(logger, 'error', fields);
+  } else emit(logger, r.error.code.startsWith('upstream_') ? 'error' : 'warn', fields);
+}
+
+/** The fields are built for this line alone: a RecordLogger writes the line from them without a copy. */
+function emit(logger: Logger | RecordLogger, level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void {
+  if ('record' in logger) logger.record(level, 'request', fields);
+  else logger[level]('request', fields);
 }
