@@ -8,7 +8,7 @@ import { basicChallenge } from '../../http/basic-auth';
 import { invalidRequestStatus } from '../../http/invalid-status';
 import { parseForm, type FormCharset, type FormObject } from '../../http/form';
 import type { OutboundResponse } from '../../http/wire';
-import { gmsCreateFormSchema, gmsGetFormSchema, gmsStopFormSchema, gmsUpdateFormSchema, parseGmsForm } from './gms.schema';
+import { gmsGetFormSchema, gmsStopFormSchema, gmsUpdateFormSchema, parseGmsCreateForm, parseGmsForm } from './gms.schema';
 
 /** `…=x` left empty is treated as not sent: a blank form field names nothing. */
 const given = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
@@ -38,18 +38,20 @@ export function unwrapEncodedForm(form: FormObject, maxFields: number, charset: 
 }
 
 export function toCreateCommand(form: FormObject, service: string, context: CommandContext): CreateCommand {
-  const f = parseGmsForm(gmsCreateFormSchema, form);
-  return compact({
-    kind: 'create' as const,
-    service,
-    context,
-    externalId: given(f.externalId),
-    interactionType: given(f.interactionType),
-    interactionSubtype: given(f.interactionSubType) ?? given(f.interactionSubtype),
-    mediaType: given(f.mediaType),
-    userData: f.userData ? userDataFromObject(f.userData) : [],
-    extra: {},
-  });
+  const f = parseGmsCreateForm(form);
+  // Built field by field rather than compacted from a literal (one object, not two, per create); same key order.
+  const command: CreateCommand = { kind: 'create', service, context } as CreateCommand;
+  const externalId = given(f.externalId);
+  const interactionType = given(f.interactionType);
+  const interactionSubtype = given(f.interactionSubType) ?? given(f.interactionSubtype);
+  const mediaType = given(f.mediaType);
+  if (externalId !== undefined) command.externalId = externalId;
+  if (interactionType !== undefined) command.interactionType = interactionType;
+  if (interactionSubtype !== undefined) command.interactionSubtype = interactionSubtype;
+  if (mediaType !== undefined) command.mediaType = mediaType;
+  command.userData = f.userData ? userDataFromObject(f.userData) : [];
+  command.extra = {};
+  return command;
 }
 
 export function toGetCommand(form: FormObject, service: string, id: string, context: CommandContext): GetCommand {

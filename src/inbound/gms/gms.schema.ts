@@ -45,6 +45,24 @@ export const gmsCreateFormSchema = z.object({
 });
 export type GmsCreateForm = z.infer<typeof gmsCreateFormSchema>;
 
+const CREATE_TEXT_FIELDS = ['externalId', 'interactionType', 'interactionSubType', 'interactionSubtype', 'mediaType'] as const;
+
+/**
+ * gmsCreateFormSchema without zod for the form every create sends: each field absent or well-formed. Such a form
+ * is its own reading (its other keys are ignored by the mapper as zod would strip them); anything else goes to
+ * zod, whose first issue stays the error. Zod's parse allocates its context, issue list and a copy of the form
+ * on every create.
+ */
+export function parseGmsCreateForm(form: FormObject): GmsCreateForm {
+  for (const name of CREATE_TEXT_FIELDS) {
+    const value = form[name];
+    if (value !== undefined && typeof value !== 'string') return parseGmsForm(gmsCreateFormSchema, form);
+  }
+  const userData = form.userData;
+  if (userData !== undefined && !isFormObject(userData)) return parseGmsForm(gmsCreateFormSchema, form);
+  return form as GmsCreateForm;
+}
+
 export const gmsGetFormSchema = z.object({ searchByExternalId });
 export type GmsGetForm = z.infer<typeof gmsGetFormSchema>;
 
