@@ -90,7 +90,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     let outcome = raw;
     if (outcome.failure === undefined && req.failureInAnswer !== undefined) {
       // Judged before the breaker settles: an upstream answering 200 "try again" is as down as one answering 503.
-      const failure = answerFailure(req.failureInAnswer, outcome.response);
+      const failure = answerFailure(req as Required<Pick<UpstreamRequest, 'failureInAnswer'>>, outcome.response);
       if (failure !== undefined) outcome = { failure, status: outcome.response.status };
     }
     breaker.settle(ticket, outcome.failure?.breaker ?? 'success');

@@ -1,5 +1,5 @@
 import { GatewayError, withDetails } from '../../core/errors';
-import type { UpstreamResponse } from './upstream';
+import type { UpstreamRequest, UpstreamResponse } from './upstream';
 import type { BreakerVerdict } from './upstream.breaker';
 
 /**
@@ -95,10 +95,11 @@ const RETRYABLE_VERDICTS = new Set<GatewayError['code']>(['upstream_unavailable'
  * as a 503 is; undefined when the client should return the answer. A judge that throws is the gateway's own bug:
  * reported as internal, neither blamed on the upstream nor repeated, so the breaker's trial slot is still freed.
  */
-export function answerFailure(judge: (res: UpstreamResponse) => GatewayError | undefined, res: UpstreamResponse): UpstreamFailure | undefined {
+export function answerFailure(req: Required<Pick<UpstreamRequest, 'failureInAnswer'>>, res: UpstreamResponse): UpstreamFailure | undefined {
   let verdict: GatewayError | undefined;
   try {
-    verdict = judge(res);
+    // Called as the request's method: a driver may keep what it judges with (its command) on the request itself.
+    verdict = req.failureInAnswer(res);
   } catch (err) {
     return { error: new GatewayError('internal', 'Internal error', {}, { cause: err }), retry: 'none', breaker: 'neutral' };
   }

@@ -23,7 +23,8 @@ export interface UpstreamRequest {
    * successful HTTP answer (GMS `statusCode: 1`, a Nexus envelope with a 5xx code). Returning upstream_unavailable
    * or upstream_timeout makes the answer count exactly as a 503 would: a breaker failure, retried only when the
    * request is idempotent, thrown when attempts run out. Any other verdict, or none, returns the answer as usual:
-   * mapping it stays the driver's job. One that throws is the gateway's own bug, answered as internal.
+   * mapping it stays the driver's job. One that throws is the gateway's own bug, answered as internal. Called as
+   * the request's method (`this` is the request).
    */
   failureInAnswer?(res: UpstreamResponse): GatewayError | undefined;
 }

@@ -17,23 +17,27 @@ import {
   toGetRequest,
   toStopRequest,
   toUpdateRequest,
-  toUpstreamRequest,
   unwrapAnswer,
   upstreamMessage,
+  NexusUpstreamRequest,
+  type AnswerJudge,
   type NexusCommand,
   type NexusRequest,
 } from './nexus.mapper';
 
 /** Genesys Nexus v3 open media (DESIGN §5): create, get, update and stop, by id or `ext_{externalId}`. */
 class NexusDriver extends HttpDriver<NexusDriverConfig> {
+  /** Every request's failureInAnswer, made once for the driver (NexusUpstreamRequest calls it with its command). */
+  private readonly judge: AnswerJudge = (res, command) => this.failureInAnswer(res, command);
+
   async create(command: CreateCommand): Promise<Created> {
     const res = await this.send(toCreateRequest(command), command);
-    return this.read(res, command, (data) => fromCreatedAnswer(data, command));
+    return this.read(res, command, fromCreatedAnswer);
   }
 
   async get(command: GetCommand): Promise<Interaction> {
     const res = await this.send(toGetRequest(command.service, command.ref), command);
-    return this.read(res, command, (data) => fromInteractionAnswer(data, command.service));
+    return this.read(res, command, interactionOf);
   }
 
   /**
@@ -66,9 +70,7 @@ class NexusDriver extends HttpDriver<NexusDriverConfig> {
 
   /** One call; a 2xx is returned, any other status the client did not already map becomes the command's error. */
   private async send(request: NexusRequest, command: NexusCommand): Promise<UpstreamResponse> {
-    const upstream = toUpstreamRequest(request, command.context, this.config.apiKey);
-    upstream.failureInAnswer = (res) => this.failureInAnswer(res, command);
-    const res = await this.client.request(upstream);
+    const res = await this.client.request(new NexusUpstreamRequest(request, command.context, this.config.apiKey, this.judge, command));
     if (res.status >= 200 && res.status < 300) return res;
     const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
     throw markIfUncertain(withUpstreamMessage(error, upstreamMessage(res.body)), res);
@@ -90,10 +92,13 @@ class NexusDriver extends HttpDriver<NexusDriverConfig> {
     }
   }
 
-  /** The answer's payload mapped by `map`; an unreadable or wrong-shaped answer is upstream_rejected (logged by the request line). */
-  private read<T>(res: UpstreamResponse, command: NexusCommand, map: (data: unknown) => T): T {
+  /**
+   * The answer's payload mapped by `map` (a module-level function, not a closure per call); an unreadable or
+   * wrong-shaped answer is upstream_rejected (logged by the request line).
+   */
+  private read<T, C extends NexusCommand>(res: UpstreamResponse, command: C, map: (data: unknown, command: C) => T): T {
     try {
-      return map(unwrapAnswer(parseJsonBody(res, this.deps.backendName), command));
+      return map(unwrapAnswer(parseJsonBody(res, this.deps.backendName), command), command);
     } catch (err) {
       throw markIfUncertain(err, res);
     }
@@ -101,9 +106,12 @@ class NexusDriver extends HttpDriver<NexusDriverConfig> {
 
   /** Update and stop answer nothing but success: an empty body will do, a readable one must not say failure. */
   private acknowledge(res: UpstreamResponse, command: NexusCommand): void {
-    if (res.body.trim() !== '') this.read(res, command, () => undefined);
+    if (res.body.trim() !== '') this.read(res, command, nothing);
   }
 }
+
+const interactionOf = (data: unknown, command: GetCommand): Interaction => fromInteractionAnswer(data, command.service);
+const nothing = (): undefined => undefined;
 
 const isStatusEnvelope = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && typeof (body as { status?: { code?: unknown } }).status?.code === 'number';

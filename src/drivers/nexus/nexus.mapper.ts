@@ -6,7 +6,7 @@ import type { Created, Interaction, InteractionState } from '../../core/interact
 import { userDataFromObject, userDataToObject, type UserData } from '../../core/user-data';
 import { writeJsonText } from '../../http/json';
 import { encodeSegment } from '../../http/path';
-import type { UpstreamRequest } from '../http/upstream';
+import type { UpstreamRequest, UpstreamResponse } from '../http/upstream';
 import type { UpsertStrategy } from './nexus.config';
 import { errorFromStatus } from './nexus.failure';
 
@@ -126,17 +126,54 @@ export function toStopRequest(command: StopCommand): NexusRequest {
   return { method: 'POST', path: `${interactionPath(command.service, command.ref)}/stop`, body, idempotent: true };
 }
 
-/** The request as the shared client sends it, with the spec's x-api-key and the caller's trace and request ids. */
-export function toUpstreamRequest(request: NexusRequest, context: CommandContext, apiKey: string): UpstreamRequest {
-  const headers: Record<string, string> = { accept: 'application/json', 'x-api-key': apiKey, 'x-request-id': context.requestId };
-  if (request.body !== undefined) headers['content-type'] = 'application/json';
-  if (context.traceId !== undefined) headers['x-b3-traceid'] = context.traceId;
-  if (context.idempotencyKey !== undefined) headers['idempotency-key'] = context.idempotencyKey;
-  const upstream: UpstreamRequest = { method: request.method, path: request.path, headers, idempotent: request.idempotent };
-  if (request.body !== undefined) upstream.body = writeJsonText(request.body);
-  if (context.deadline !== undefined) upstream.deadline = context.deadline;
-  return upstream;
+/**
+ * The request as the shared client sends it, with the spec's x-api-key and the caller's trace and request ids; given
+ * a judge, it reads its own answers for the command it was made for. One object per call: no closure beside it,
+ * and every header slot in the literal (undici skips an undefined header), so none is added to it later.
+ */
+export class NexusUpstreamRequest implements UpstreamRequest {
+  readonly method: NexusRequest['method'];
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly idempotent: boolean;
+  readonly body: string | undefined;
+  readonly deadline: number | undefined;
+  readonly failureInAnswer: ((res: UpstreamResponse) => GatewayError | undefined) | undefined;
+
+  constructor(
+    request: NexusRequest,
+    context: CommandContext,
+    apiKey: string,
+    readonly judge?: AnswerJudge,
+    readonly command?: NexusCommand,
+  ) {
+    this.method = request.method;
+    this.path = request.path;
+    this.headers = {
+      accept: 'application/json',
+      'x-api-key': apiKey,
+      'x-request-id': context.requestId,
+      'content-type': request.body === undefined ? undefined : 'application/json',
+      'x-b3-traceid': context.traceId,
+      'idempotency-key': context.idempotencyKey,
+    } as Record<string, string>;
+    this.idempotent = request.idempotent;
+    this.body = request.body === undefined ? undefined : writeJsonText(request.body);
+    this.deadline = context.deadline;
+    this.failureInAnswer = judge === undefined ? undefined : judgeOwnAnswer;
+  }
 }
+
+/** Reads a 2xx answer to the command's request for a failure the client should weigh (UpstreamRequest.failureInAnswer). */
+export type AnswerJudge = (res: UpstreamResponse, command: NexusCommand) => GatewayError | undefined;
+
+/** A judged NexusUpstreamRequest's failureInAnswer: one function for every request, reading the request it is called on. */
+function judgeOwnAnswer(this: NexusUpstreamRequest, res: UpstreamResponse): GatewayError | undefined {
+  return this.judge!(res, this.command!);
+}
+
+export const toUpstreamRequest = (request: NexusRequest, context: CommandContext, apiKey: string): UpstreamRequest =>
+  new NexusUpstreamRequest(request, context, apiKey);
 
 // ── answers ─────────────────────────────────────────────────────────────────────────────────────────────────
 
