@@ -52,4 +52,39 @@ describe('command fingerprint', () => {
   it('skips the named key only at the top', () => {
     expect(stableJson({ a: { context: 1 }, context: 2 }, 'context')).toBe('{"a":{"context":1}}');
   });
+
+  it('writes each kind of command as the sorted JSON of its fields, whatever keys it carries', () => {
+    // An independent sorted JSON: keys by UTF-16 code units, undefined fields left out, undefined in arrays as null.
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : reference(v))).join(',')}]`;
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).filter((k) => record[k] !== undefined && k !== 'context').sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(record[k])}`).join(',')}}`;
+    };
+    const context = { requestId: 'r', dialect: 'wwe', receivedAt: new Date(0) };
+    const entries = [
+      { key: 'k', type: 'str', value: 'v"q' },
+      { key: 'n', type: 'int', value: 7 },
+      { key: 'l', type: 'kvlist', value: [{ key: '2', type: 'str', value: 'x' }] },
+      { value: 'only a value', key: 'z' },
+      { key: 'x', type: 'str', value: 'y', note: 'a key no entry has' },
+    ];
+    const ref = { by: 'id', value: 'i1' };
+    const commands = [
+      { kind: 'create', service: 's', context, externalId: 'e', queue: 'q', mediaType: undefined, receivedAt: '2020', userData: entries, extra: { 'oracle.B': '1', 'oracle.A': '2' } },
+      { extra: {}, userData: [], kind: 'create', context, service: 's', interactionSubtype: 'b', interactionType: 'a', parentInteractionId: 'p' },
+      { kind: 'create', service: 's', context, userData: [], extra: {}, unexpected: { b: 1, a: [undefined, 'x'] } },
+      { kind: 'get', service: 's', context, ref },
+      { kind: 'update', service: 's', context, ref, asAgent: 'ag', changes: [{ op: 'upsert', entries }, { op: 'delete', keys: ['a', 'b'] }] },
+      { kind: 'stop', service: 's', context, ref, reasonSystemName: 'r', reasonDescription: 'd' },
+      { kind: 'agent', service: 's', context, ref, agentId: 'a', operation: { op: 'transfer', targetAgentId: 't' } },
+      { kind: 'list', service: '*', context, agentId: 'a', workbin: 'w', limit: 3 },
+      { kind: 'toString', service: 's', context },
+    ];
+    for (const command of commands) {
+      expect(stableJson(command, 'context')).toBe(reference(command));
+      expect(fingerprintOf(command as unknown as Command)).toBe(digest(reference(command)));
+    }
+  });
 });
