@@ -25,6 +25,27 @@ describe('idempotency records on a state store', () => {
     expect(replayOf(third.existing.record)).toEqual({ result: { id: 'I1' }, backend: 'sim' });
   });
 
+  test('a claim is stored as the JSON of its record, under a new random UUID; a taken-over one keeps its claim id', async () => {
+    const { records, advance } = setup();
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = new Set<string>();
+    for (const fp of ['ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0', 'a "quoted" fp']) {
+      const claim = await records.claim(`k${fp}`, fp);
+      if (!('claimed' in claim) || claim.claimed.record.s !== 'pending') throw new Error('expected a claim');
+      const { raw, record } = claim.claimed;
+      expect(raw).toBe(JSON.stringify({ s: 'pending', fp, owner: record.owner, at: 1_000, g: record.owner }));
+      expect(record.owner).toMatch(uuid);
+      ids.add(record.owner);
+      advance(1_000);
+      const taken = await records.takeOver(claim.claimed, fp, true);
+      if (taken?.record.s !== 'pending') throw new Error('expected a takeover');
+      expect(taken.raw).toBe(JSON.stringify({ s: 'pending', fp, owner: taken.record.owner, at: 2_000, g: record.owner }));
+      ids.add(taken.record.owner);
+      advance(-1_000);
+    }
+    expect(ids.size).toBe(4);
+  });
+
   test('a claim whose owner died lapses after pendingMs and is taken over; the late owner can no longer settle it', async () => {
     const { records, advance } = setup();
     const dead = await records.claim('k', 'fp');
