@@ -18,6 +18,11 @@ const encodedBody = (): GatewayError =>
 const hasBody = (req: IncomingMessage): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
+/** Who waits for a body: its `bodyRead` is called once, with the body or with the error that refused it. */
+export interface BodyReceiver {
+  bodyRead(error: GatewayError | undefined, body: Buffer): void;
+}
+
 /** What the body of one request is waiting for; kept on the request itself (see BODY_READ). */
 interface BodyRead {
   chunks: Buffer[];
@@ -25,7 +30,7 @@ interface BodyRead {
   limit: number;
   deadline: number;
   settled: boolean;
-  done: (error: GatewayError | undefined, body: Buffer) => void;
+  receiver: BodyReceiver;
 }
 
 /**
@@ -41,20 +46,21 @@ const EMPTY = Buffer.alloc(0);
  * Reads the whole body, refusing more than `limit` bytes: a declared Content-Length over the limit is refused
  * before reading; a chunked body is cut off as soon as it passes the limit. A body still incomplete at `deadline`
  * (epoch ms) is a timeout (408): a slow client holds a connection no longer than the request timeout.
- * `done` is called once, with the body or with the error that refused it.
+ * `receiver.bodyRead` is called once, with the body or with the error that refused it (a receiver rather than a
+ * callback: the request's own handler object, no closure per request).
  */
-export function readBody(req: IncomingMessage, limit: number, deadline: number, done: BodyRead['done']): void {
+export function readBody(req: IncomingMessage, limit: number, deadline: number, receiver: BodyReceiver): void {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && hasBody(req)) {
     req.resume();
-    return done(encodedBody(), EMPTY);
+    return receiver.bodyRead(encodedBody(), EMPTY);
   }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();
-    return done(tooLarge(`Request body exceeds ${limit} bytes`), EMPTY);
+    return receiver.bodyRead(tooLarge(`Request body exceeds ${limit} bytes`), EMPTY);
   }
-  const read: BodyRead = { chunks: [], size: 0, limit, deadline, settled: false, done };
+  const read: BodyRead = { chunks: [], size: 0, limit, deadline, settled: false, receiver };
   (req as Reading)[BODY_READ] = read;
   req.on('data', onData);
   req.on('end', onEnd);
@@ -68,7 +74,7 @@ function settle(read: BodyRead, error: GatewayError | undefined, body: Buffer): 
   read.settled = true;
   read.chunks = [];
   deadlines.delete(read);
-  read.done(error, body);
+  read.receiver.bodyRead(error, body);
 }
 
 function onData(this: Reading, chunk: Buffer): void {

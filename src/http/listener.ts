@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors';
-import { readBody } from './body';
+import { readBody, type BodyReceiver } from './body';
 import { answerPreflight, preflightOf, type CorsPolicy } from './cors';
 import { decodeIdSegment } from './path';
 import { requestIdFrom } from './request-id';
@@ -67,7 +67,7 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
  * One dialect request from match to answer. A class rather than closures: its steps run on every request, and
  * one object with methods allocates less than a closure per step.
  */
-class Exchange {
+class Exchange implements BodyReceiver {
   private readonly inbound: InboundRequest;
   private done = false;
 
@@ -115,16 +115,19 @@ class Exchange {
       opts.admit?.(inbound);
       for (const name in match.rawParams) inbound.params[name] = decodeIdSegment(match.rawParams[name]!, name);
       opts.inFlight?.add(this);
-      readBody(this.req, opts.bodyLimit, inbound.deadline, (error, body) => {
-        if (error) return this.fail(error);
-        inbound.body = body;
-        this.handle(endpoint);
-      });
+      readBody(this.req, opts.bodyLimit, inbound.deadline, this);
     } catch (err) {
       // The body was not read: drain it so the connection can be reused.
       this.req.resume();
       this.fail(err);
     }
+  }
+
+  /** The body is in (readBody's BodyReceiver): the request is handled. */
+  bodyRead(error: GatewayError | undefined, body: Buffer): void {
+    if (error) return this.fail(error);
+    this.inbound.body = body;
+    this.handle(this.match.endpoint!);
   }
 
   private handle(endpoint: Endpoint): void {
