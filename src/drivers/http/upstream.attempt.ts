@@ -3,7 +3,8 @@ import type { Pool } from 'undici';
 import type { UpstreamRequest, UpstreamResponse } from './upstream';
 import { networkFailure, statusFailure, type UpstreamFailure } from './upstream.failure';
 
-export type AttemptOutcome = { response: UpstreamResponse; failure?: undefined } | { failure: UpstreamFailure; status?: number };
+/** An attempt's answer is its own outcome (one object, not a response wrapped in another); a failure is not. */
+export type AttemptOutcome = (UpstreamResponse & { failure?: undefined }) | { failure: UpstreamFailure; status?: number };
 
 /** Runs one attempt of `req` on `path` (the baseUrl's prefix included) within `budgetMs`. */
 export type Attempt = (path: string, req: UpstreamRequest, budgetMs: number, fullBudget: boolean) => Promise<AttemptOutcome>;
@@ -117,7 +118,9 @@ export function attemptsOver(pool: Pool, backend: string, now: () => number): At
         return { failure: statusFailure(status, res.headers['retry-after'], backend, now()), status };
       }
       const body = await res.body.text();
-      return { response: { status, headers: res.headers, body } };
+      // `json` has its slot from the start: parseJsonBody fills it on most answers, and a property added later
+      // would allocate the object's property store.
+      return { status, headers: res.headers, body, json: undefined };
     } catch (err) {
       return { failure: networkFailure(err, backend, { abortedByTimer: signal.aborted, fullBudget, status }), status };
     } finally {

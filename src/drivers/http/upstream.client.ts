@@ -78,7 +78,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   const report = (sink: UpstreamObserver, req: UpstreamRequest, outcome: AttemptOutcome, startedAt: number): void => {
     const seconds = (performance.now() - startedAt) / 1000;
-    if (outcome.failure === undefined) sink.onCall({ backend, method: req.method, status: outcome.response.status, seconds });
+    if (outcome.failure === undefined) sink.onCall({ backend, method: req.method, status: outcome.status, seconds });
     else sink.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure.error, seconds });
   };
 
@@ -90,8 +90,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     let outcome = raw;
     if (outcome.failure === undefined && req.failureInAnswer !== undefined) {
       // Judged before the breaker settles: an upstream answering 200 "try again" is as down as one answering 503.
-      const failure = answerFailure(req as Required<Pick<UpstreamRequest, 'failureInAnswer'>>, outcome.response);
-      if (failure !== undefined) outcome = { failure, status: outcome.response.status };
+      const failure = answerFailure(req as Required<Pick<UpstreamRequest, 'failureInAnswer'>>, outcome);
+      if (failure !== undefined) outcome = { failure, status: outcome.status };
     }
     breaker.settle(ticket, outcome.failure?.breaker ?? 'success');
     if (observer) report(observer, req, outcome, startedAt);
@@ -114,8 +114,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const raw = await runAttempt(path, req, budgetMs, budgetMs >= timeoutMs);
       const outcome = settleAttempt(req, ticket, raw, startedAt);
       if (outcome.failure === undefined) {
-        if (uncertain) outcome.response.afterUncertainAttempt = true;
-        return outcome.response;
+        if (uncertain) outcome.afterUncertainAttempt = true;
+        return outcome;
       }
       const { failure } = outcome;
       last = failure.error;
@@ -132,7 +132,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const probe = async (path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> => {
     const get = { method: 'GET' as const, path, headers: { accept: 'application/json' }, idempotent: false };
     const outcome = await runAttempt(prefix + path || '/', get, timeoutMs, false);
-    return outcome.failure === undefined ? { status: outcome.response.status, body: outcome.response.body } : undefined;
+    return outcome.failure === undefined ? { status: outcome.status, body: outcome.body } : undefined;
   };
 
   let closing: Promise<void> | undefined;
