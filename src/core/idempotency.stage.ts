@@ -73,12 +73,19 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   const { logger } = options;
 
   /**
-   * Runs the command under this try's claim and settles the record with what it answered. The write has run:
-   * failing to record it must not turn its answer into an error. A retry then runs it again, which an externalId
-   * makes harmless (the upstream refuses a second one and the duplicate is resolved). The settling is awaited
-   * here, not in a helper of its own: every create pays each async level as a promise and a microtask turn.
+   * Runs the command under this try's claim and settles the record with what it answered. `taken`: a claim this
+   * try already holds (a takeover); without one the key is claimed here first, so the usual case (a key seen for
+   * the first time) pays this one async level: every level is a promise, a frame and a microtask turn per await.
+   * The write has run: failing to record it must not turn its answer into an error. A retry then runs it again,
+   * which an externalId makes harmless (the upstream refuses a second one and the duplicate is resolved).
    */
-  async function runClaimed(command: Command, route: Route, next: Next, claim: Held, key: RecordKey, resumed: boolean): Promise<Outcome> {
+  async function runClaimed(command: Command, route: Route, next: Next, key: RecordKey, fp: string, taken: Held | undefined, resumed: boolean): Promise<Outcome> {
+    let claim = taken;
+    if (claim === undefined) {
+      const fresh = records.newClaim(key.store, fp);
+      if (!(await records.place(fresh))) return await answerHeld(command, route, next, key, fp);
+      claim = fresh;
+    }
     let outcome: Outcome;
     try {
       const claimId = claim.record.s === 'pending' ? claim.record.g : undefined;
@@ -140,7 +147,27 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   /** Runs the command under a record another try left (unknown outcome, stale); undefined when a third was quicker. */
   async function takeOver(command: Command, route: Route, next: Next, key: RecordKey, fp: string, held: Held, resumed: boolean): Promise<Outcome | undefined> {
     const taken = await records.takeOver(held, fp, resumed);
-    return taken ? await runClaimed(command, route, next, taken, key, resumed) : undefined;
+    return taken ? await runClaimed(command, route, next, key, fp, taken, resumed) : undefined;
+  }
+
+  /**
+   * A key another try holds (or held): the answer its record gives, or this try's run under a claim made again when
+   * the record changed or went away. Bounded: each turn either answers or finds the record changed by another try.
+   */
+  async function answerHeld(command: Command, route: Route, next: Next, key: RecordKey, fp: string): Promise<Outcome> {
+    let existing = await records.read(key.store);
+    for (let turn = 0; turn < MAX_TURNS; turn += 1) {
+      if (existing === undefined) {
+        // Expired or settled away since: claimed again (or read again, if a third try was quicker).
+        const claim = await records.claim(key.store, fp);
+        if ('claimed' in claim) return await runClaimed(command, route, next, key, fp, claim.claimed, false);
+        existing = claim.existing;
+      }
+      const answer = await answerFrom(command, route, next, key, fp, existing);
+      if (answer !== undefined) return answer;
+      existing = undefined;
+    }
+    throw inProgress();
   }
 
   /** The answer a record already there gives this try; undefined when the record changed and a new claim is due. */
@@ -169,19 +196,14 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
   return {
     name: 'idempotency',
     applies: (command) => (command.context.idempotencyKey !== undefined && WRITES.has(command.kind)) || (command.kind === 'create' && command.externalId !== undefined),
-    async run(command: Command, route: Route, next: Next): Promise<Outcome> {
-      const key = recordKeyOf(command);
-      if (key === undefined) return next(command, route);
-      const fp = fingerprintOf(command);
-      // Bounded: each turn either answers or finds the record changed by another try.
-      for (let turn = 0; turn < MAX_TURNS; turn += 1) {
-        const claim = await records.claim(key.store, fp);
-        // Awaited, not returned: an async function returning a promise pays two more microtask turns.
-        if ('claimed' in claim) return await runClaimed(command, route, next, claim.claimed, key, false);
-        const answer = await answerFrom(command, route, next, key, fp, claim.existing);
-        if (answer !== undefined) return answer;
+    // Not async: the claim and the run are one async level (runClaimed).
+    run(command: Command, route: Route, next: Next): Promise<Outcome> {
+      try {
+        const key = recordKeyOf(command);
+        return key === undefined ? next(command, route) : runClaimed(command, route, next, key, fingerprintOf(command), undefined, false);
+      } catch (err) {
+        return Promise.reject(err);
       }
-      throw inProgress();
     },
   };
 }

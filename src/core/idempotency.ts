@@ -46,12 +46,22 @@ export class IdempotencyRecords {
   /** This try's claim on `key`, or the record already there. */
   async claim(key: string, fp: string): Promise<{ claimed: Held } | { existing: Held }> {
     for (;;) {
-      const pending = this.pending(key, fp);
-      if (await this.store.setIfAbsent(key, pending.raw, this.options.ttlMs)) return { claimed: pending };
+      const pending = this.newClaim(key, fp);
+      if (await this.place(pending)) return { claimed: pending };
       const existing = await this.read(key);
       // Expired or settled away between the two calls: claim again.
       if (existing) return { existing };
     }
+  }
+
+  /** A claim on `key` for this try, not yet placed. */
+  newClaim(key: string, fp: string): Held {
+    return this.pending(key, fp);
+  }
+
+  /** Places a new claim: false when a record is there already (claim() then reads it). */
+  place(claim: Held): Promise<boolean> {
+    return this.store.setIfAbsent(claim.key, claim.raw, this.options.ttlMs);
   }
 
   /**

@@ -22,6 +22,10 @@ function flat(text: string): string {
 const SHARED_VALUE_CHARS = 64;
 const SHARED_VALUES = 1024;
 
+const YES = Promise.resolve(true);
+const NO = Promise.resolve(false);
+const DONE = Promise.resolve();
+
 export const DEFAULT_MEMORY_STATE_LIMITS = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 } as const;
 
 /**
@@ -58,32 +62,51 @@ export class MemoryStateStore implements StateStore {
     this.now = options.now ?? Date.now;
   }
 
+  /*
+   * The writes are not async functions but hand back settled promises, one shared per answer (a settled promise
+   * never changes): an idempotent create calls three of them, and each async call is a promise of its own. A
+   * refusal (the store is full) is still a rejected promise, never a throw.
+   */
+
   async get(key: string): Promise<string | undefined> {
     return this.live(key)?.value;
   }
 
-  async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.write(key, this.live(key), value, ttlMs);
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
+    try {
+      this.write(key, this.live(key), value, ttlMs);
+      return DONE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.write(key, undefined, value, ttlMs);
-    return true;
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    try {
+      if (this.live(key)) return NO;
+      this.write(key, undefined, value, ttlMs);
+      return YES;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+  compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
+    try {
+      const entry = this.live(key);
+      if (entry?.value !== expected) return NO;
+      this.write(key, entry, value, ttlMs);
+      return YES;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  delete(key: string, expected?: string): Promise<boolean> {
     const entry = this.live(key);
-    if (entry?.value !== expected) return false;
-    this.write(key, entry, value, ttlMs);
-    return true;
-  }
-
-  async delete(key: string, expected?: string): Promise<boolean> {
-    const entry = this.live(key);
-    if (!entry || (expected !== undefined && entry.value !== expected)) return false;
+    if (!entry || (expected !== undefined && entry.value !== expected)) return NO;
     this.remove(key, entry);
-    return true;
+    return YES;
   }
 
   async increment(key: string): Promise<number> {
