@@ -27,23 +27,31 @@ export function resolveStage(logger: Logger): Stage {
   };
 }
 
-async function createResolvingOutcome(command: CreateCommand, route: Route, next: Next, logger: Logger): Promise<Outcome> {
+/** Not async: a create answered at once (the usual case) pays no frame and await of its own here. */
+function createResolvingOutcome(command: CreateCommand, route: Route, next: Next, logger: Logger): Promise<Outcome> {
+  let sent: Promise<Outcome>;
   try {
-    return await next(withResolveReserve(command), route);
+    sent = next(withResolveReserve(command), route);
   } catch (err) {
-    const error = toGatewayError(err);
-    if (!worthResolving(error, command.context.priorOutcomeUnknown === true)) throw error;
-    const found = await findByExternalId(command, route, next, logger);
-    if (found instanceof GatewayError) {
-      // "Already exists" that could not be checked is not a final refusal: the interaction may well be this
-      // create's own. Answered as a retryable unknown outcome, so a caller retries and an outbox item stays queued.
-      if (error.code === 'already_exists' && found.retryable) throw new GatewayError(found.code, found.message, { ...found.details, applied: 'unknown' });
-      throw error;
-    }
-    if (found === undefined) throw error;
-    logger.info('An unknown create outcome was resolved by externalId', { requestId: command.context.requestId, code: error.code, backend: found.backend });
-    return found;
+    return resolveFailedCreate(err, command, route, next, logger);
   }
+  return sent.catch((err: unknown) => resolveFailedCreate(err, command, route, next, logger));
+}
+
+/** A create's failure, resolved by externalId where the create may have been applied (see resolveStage). */
+async function resolveFailedCreate(err: unknown, command: CreateCommand, route: Route, next: Next, logger: Logger): Promise<Outcome> {
+  const error = toGatewayError(err);
+  if (!worthResolving(error, command.context.priorOutcomeUnknown === true)) throw error;
+  const found = await findByExternalId(command, route, next, logger);
+  if (found instanceof GatewayError) {
+    // "Already exists" that could not be checked is not a final refusal: the interaction may well be this
+    // create's own. Answered as a retryable unknown outcome, so a caller retries and an outbox item stays queued.
+    if (error.code === 'already_exists' && found.retryable) throw new GatewayError(found.code, found.message, { ...found.details, applied: 'unknown' });
+    throw error;
+  }
+  if (found === undefined) throw error;
+  logger.info('An unknown create outcome was resolved by externalId', { requestId: command.context.requestId, code: error.code, backend: found.backend });
+  return found;
 }
 
 function worthResolving(error: GatewayError, resumed: boolean): boolean {

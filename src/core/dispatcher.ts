@@ -42,6 +42,7 @@ export interface Dispatched<K extends CommandKind> {
 export class Dispatcher {
   private readonly routes: CompiledRoute[];
   private readonly services: { matches: NameMatcher; defaults: ServiceDefaults }[];
+  private readonly answers = new Map<string, (result: unknown) => Dispatched<CommandKind>>();
 
   constructor(
     routes: RouteSpec[],
@@ -69,17 +70,34 @@ export class Dispatcher {
     return { backend, driver };
   }
 
-  /** Runs a command; a caller that already resolved the route (to log its backend) passes it in. */
-  async dispatch<K extends CommandKind>(command: CommandOf<K>, route: Route = this.route(command.service)): Promise<Dispatched<K>> {
-    const { backend, driver } = route;
-    assertValidCommand(command);
-    const handler = driver[command.kind] as ((c: CommandOf<K>) => Promise<ResultOf<K>>) | undefined;
-    if (!handler) {
-      throw new GatewayError('unsupported', `Operation ${command.kind} is not supported for service ${command.service}`);
+  /**
+   * Runs a command; a caller that already resolved the route (to log its backend) passes it in. Not async: the
+   * driver's promise is answered through one function per backend (answerOf), not a frame and an await of its own
+   * (this runs on every request). A refusal before the driver is called is still a rejected promise.
+   */
+  dispatch<K extends CommandKind>(command: CommandOf<K>, route?: Route): Promise<Dispatched<K>> {
+    try {
+      const { backend, driver } = route ?? this.route(command.service);
+      assertValidCommand(command);
+      const handler = driver[command.kind] as ((c: CommandOf<K>) => Promise<ResultOf<K>>) | undefined;
+      if (!handler) {
+        throw new GatewayError('unsupported', `Operation ${command.kind} is not supported for service ${command.service}`);
+      }
+      const prepared = command.kind === 'create' ? (this.applyDefaults(command as CreateCommand) as CommandOf<K>) : command;
+      return Promise.resolve(handler.call(driver, prepared)).then(this.answerOf(backend) as (result: ResultOf<K>) => Dispatched<K>);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const prepared = command.kind === 'create' ? (this.applyDefaults(command as CreateCommand) as CommandOf<K>) : command;
-    const result = await handler.call(driver, prepared);
-    return { result, backend };
+  }
+
+  /** The function that wraps a result of `backend`'s as a Dispatched, made once per backend. */
+  private answerOf(backend: string): (result: unknown) => Dispatched<CommandKind> {
+    let answer = this.answers.get(backend);
+    if (answer === undefined) {
+      answer = (result) => ({ result: result as ResultOf<CommandKind>, backend });
+      this.answers.set(backend, answer);
+    }
+    return answer;
   }
 
   /**

@@ -37,13 +37,19 @@ export class InteractionIndex {
    * upstream, so a full or unreachable store must not turn that success into a failure; the id is then found
    * through the fallback, or not at all, and the operator is told.
    */
-  async remember(id: string, location: InteractionLocation): Promise<void> {
+  remember(id: string, location: InteractionLocation): Promise<void> {
+    // Not async: the store's promise is caught by one handler made once (this runs on every create).
     try {
-      await this.store.set(locationKey(id), JSON.stringify([location.service, location.backend]), this.options.ttlMs);
+      return this.store.set(locationKey(id), JSON.stringify([location.service, location.backend]), this.options.ttlMs).catch(this.notRemembered);
     } catch (err) {
-      this.options.logger.warn('Could not record an interaction in the id index', { error: String(err) });
+      this.notRemembered(err);
+      return Promise.resolve();
     }
   }
+
+  private readonly notRemembered = (err: unknown): void => {
+    this.options.logger.warn('Could not record an interaction in the id index', { error: String(err) });
+  };
 
   /** The recorded location, else what a backend that knows its own ids says, else undefined. */
   async locate(id: string): Promise<InteractionLocation | undefined> {
