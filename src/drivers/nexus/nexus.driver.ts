@@ -31,12 +31,12 @@ class NexusDriver extends HttpDriver<NexusDriverConfig> {
   private readonly judge: AnswerJudge = (res, command) => this.failureInAnswer(res, command);
 
   async create(command: CreateCommand): Promise<Created> {
-    const res = await this.send(toCreateRequest(command), command);
+    const res = this.accepted(await this.send(toCreateRequest(command), command), command);
     return this.read(res, command, fromCreatedAnswer);
   }
 
   async get(command: GetCommand): Promise<Interaction> {
-    const res = await this.send(toGetRequest(command.service, command.ref), command);
+    const res = this.accepted(await this.send(toGetRequest(command.service, command.ref), command), command);
     return this.read(res, command, interactionOf);
   }
 
@@ -54,12 +54,12 @@ class NexusDriver extends HttpDriver<NexusDriverConfig> {
       const current = await this.get({ kind: 'get', service: command.service, context, ref: command.ref });
       presentKeys = new Set(current.userData.map((entry) => entry.key));
     }
-    const res = await this.send(toUpdateRequest(command, this.config.upsertStrategy, presentKeys), command);
+    const res = this.accepted(await this.send(toUpdateRequest(command, this.config.upsertStrategy, presentKeys), command), command);
     this.acknowledge(res, command);
   }
 
   async stop(command: StopCommand): Promise<void> {
-    const res = await this.send(toStopRequest(command), command);
+    const res = this.accepted(await this.send(toStopRequest(command), command), command);
     this.acknowledge(res, command);
   }
 
@@ -68,9 +68,16 @@ class NexusDriver extends HttpDriver<NexusDriverConfig> {
     return probeApiRoot(this.client, '/openmedia', isStatusEnvelope);
   }
 
-  /** One call; a 2xx is returned, any other status the client did not already map becomes the command's error. */
-  private async send(request: NexusRequest, command: NexusCommand): Promise<UpstreamResponse> {
-    const res = await this.client.request(new NexusUpstreamRequest(request, command.context, this.config.apiKey, this.judge, command));
+  /**
+   * One call. Not async, nor is accepted(): each command awaits its call once, rather than through a second
+   * async function (its promise and suspended frame) on every call.
+   */
+  private send(request: NexusRequest, command: NexusCommand): Promise<UpstreamResponse> {
+    return this.client.request(new NexusUpstreamRequest(request, command.context, this.config.apiKey, this.judge, command));
+  }
+
+  /** A 2xx answer is returned; any other status the client did not already map becomes the command's error. */
+  private accepted(res: UpstreamResponse, command: NexusCommand): UpstreamResponse {
     if (res.status >= 200 && res.status < 300) return res;
     const error = errorFromStatus(res.status, command, parseRetryAfter(res.headers['retry-after'], this.deps.now().getTime()));
     throw markIfUncertain(withUpstreamMessage(error, upstreamMessage(res.body)), res);
