@@ -92,7 +92,9 @@ class Exchange implements BodyReceiver {
       requestId,
       receivedAt,
       deadline: receivedAt.getTime() + opts.requestTimeoutMs,
-      facts: { dialect: match.router.dialect },
+      // Every fact's slot from the start: the dialect and the pipeline fill them in, and a property added later
+      // would allocate the object's property store on every request.
+      facts: { dialect: match.router.dialect, command: undefined, service: undefined, backend: undefined, client: undefined },
       remoteAddress: req.socket.remoteAddress ?? '',
       client: undefined,
       responseHeaders: {},
