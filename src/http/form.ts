@@ -9,6 +9,19 @@ export interface FormObject {
   [key: string]: FormValue;
 }
 
+/**
+ * The objects a parsed form is made of. Their prototype is one empty, frozen object without a prototype of its own,
+ * so nothing is inherited, as with a null prototype (`constructor`, `toString` and `__proto__` are plain keys), but
+ * V8 keeps them as fast objects: Object.create(null) makes a dictionary object, about 180 bytes against 50, and
+ * every form has one per group.
+ */
+const NOTHING_INHERITED: object = Object.freeze(Object.create(null) as object);
+const FormGroup = function FormGroup() {} as unknown as new () => FormObject;
+FormGroup.prototype = NOTHING_INHERITED as FormObject;
+
+/** True for an object parseForm made (it has nothing to inherit, see FormGroup). */
+export const isParsedGroup = (value: object): boolean => Object.getPrototypeOf(value) === NOTHING_INHERITED;
+
 /** How the body's bytes and its %XX escapes are read: UTF-8, or ISO-8859-1 for legacy Java clients. */
 export type FormCharset = 'utf-8' | 'latin1';
 
@@ -23,7 +36,7 @@ const LATIN1_ESCAPE = /%([0-9a-fA-F]{2})|%/g;
 function decodePart(str: string, type: 'name' | 'value', charset: FormCharset, field?: string): string {
   // Most names and many values are plain: skip the regex and the decode for them (this runs per field).
   if (!str.includes('%') && !str.includes('+')) return str;
-  const spaced = str.includes('+') ? str.replace(/\+/g, ' ') : str;
+  const spaced = str.includes('+') ? str.replaceAll('+', ' ') : str;
   try {
     if (charset === 'utf-8') return decodeURIComponent(spaced);
     return spaced.replace(LATIN1_ESCAPE, (escape, hex: string | undefined) => {
@@ -42,11 +55,11 @@ const bracketsShown = (name: string): string => name.replace(/%5B/gi, '[').repla
 /**
  * Parses an application/x-www-form-urlencoded body as a servlet container reads its parameters, then reads each
  * parameter name's brackets (form-name.ts): `a[b][c]=v` nests (depth ≤ 5), `userData[a]b]` is the key `a]b`. A
- * repeated name keeps its last value, more than `maxFields` parameters is 413, every object has a null prototype
- * and keeps the order its keys were sent in.
+ * repeated name keeps its last value, more than `maxFields` parameters is 413, no object inherits anything
+ * (FormGroup) and each keeps the order its keys were sent in.
  */
 export function parseForm(body: string, maxFields: number, charset: FormCharset = 'utf-8'): FormObject {
-  const root = Object.create(null) as FormObject;
+  const root = new FormGroup();
   if (body === '') return root;
   let fields = 0;
   // Pairs are cut out with indexOf rather than split('&'): one array fewer per form.
@@ -78,7 +91,7 @@ function assign(root: FormObject, path: string[], value: string, name: string): 
     }
     let next = target[key];
     if (next === undefined) {
-      next = Object.create(null) as FormObject;
+      next = new FormGroup();
       setOrdered(target, key, next);
     } else if (typeof next === 'string') throw conflict(name);
     target = next;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { invalid } from '../../core/errors';
-import type { FormObject } from '../../http/form';
+import { isParsedGroup, type FormObject } from '../../http/form';
 
 /** A parsed form holds strings and nested objects only; anything else (an array from `k=1&k[a]=2`) is malformed. */
 function isFormObject(value: unknown): value is FormObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  // for…in rather than Object.values (no array per object); the parser's objects have a null prototype, and
-  // Object.keys is used for anything else so an inherited property is never read.
-  if (Object.getPrototypeOf(value) === null) {
+  // for…in rather than Object.values (no array per object); the parser's objects inherit nothing, nor do
+  // null-prototype ones; Object.values is used for anything else so an inherited property is never read.
+  if (isParsedGroup(value) || Object.getPrototypeOf(value) === null) {
     for (const key in value) {
       const v = (value as Record<string, unknown>)[key];
       if (typeof v !== 'string' && !isFormObject(v)) return false;
