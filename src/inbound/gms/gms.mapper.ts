@@ -31,10 +31,13 @@ const refOf = (id: string, searchByExternalId: string | undefined): InteractionR
  * which parses as one key with an empty value; that key is itself the form, so it is parsed once more.
  */
 export function unwrapEncodedForm(form: FormObject, maxFields: number, charset: FormCharset = 'utf-8'): FormObject {
-  const keys = Object.keys(form);
-  if (keys.length !== 1) return form;
-  const key = keys[0]!;
-  return form[key] === '' && key.includes('=') ? parseForm(key, maxFields, charset) : form;
+  // The form's only key, found without Object.keys (no array for every form that has several).
+  let only: string | undefined;
+  for (const key in form) {
+    if (only !== undefined) return form;
+    only = key;
+  }
+  return only !== undefined && form[only] === '' && only.includes('=') ? parseForm(only, maxFields, charset) : form;
 }
 
 export function toCreateCommand(form: FormObject, service: string, context: CommandContext): CreateCommand {
