@@ -1,7 +1,9 @@
+import type { Command, InteractionRef } from './command';
+import type { Route } from './dispatcher';
 import { interactionNotFound } from './errors';
 import type { InteractionIndex } from './interaction-index';
 import { isPattern } from './pattern';
-import type { Stage } from './pipeline';
+import type { Next, Outcome, Stage } from './pipeline';
 
 /**
  * Backends that cannot find an id by themselves get their interactions indexed, for the dialects that address an
@@ -14,21 +16,32 @@ import type { Stage } from './pipeline';
  * another service is not found, exactly as an unknown one, before anything is sent.
  */
 export function indexStage(index: InteractionIndex): Stage {
+  /** Records where the interaction an outcome names lives (a create's, a get's), then answers that outcome. */
+  const remembered = (command: Command, route: Route, outcome: Outcome): Promise<Outcome> =>
+    index.remember((outcome.result as { id: string }).id, { service: command.service, backend: route.backend }).then(() => outcome);
+
+  /** A command naming an id: refused before anything is sent when the id is known in another service. */
+  async function runById(command: Command & { ref: InteractionRef }, route: Route, next: Next): Promise<Outcome> {
+    const known = await index.locate(command.ref.value);
+    // Recorded under a pattern (listed through a backend with no services of its own): its service is not known.
+    if (known !== undefined && !isPattern(known.service) && known.service !== command.service) throw interactionNotFound(command.ref);
+    const outcome = await next(command, route);
+    return command.kind === 'get' ? await remembered(command, route, outcome) : outcome;
+  }
+
   return {
     name: 'index',
     applies: (_command, route) => !route.driver.locate,
-    async run(command, route, next) {
-      if ('ref' in command && command.ref.by === 'id') {
-        const known = await index.locate(command.ref.value);
-        // Recorded under a pattern (listed through a backend with no services of its own): its service is not known.
-        if (known !== undefined && !isPattern(known.service) && known.service !== command.service) throw interactionNotFound(command.ref);
+    // Not async: a create (every create through such a backend) is sent and then remembered without a frame and
+    // two awaits of its own.
+    run(command, route, next) {
+      try {
+        if ('ref' in command && command.ref.by === 'id') return runById(command, route, next);
+        const sent = next(command, route);
+        return command.kind === 'create' || command.kind === 'get' ? sent.then((outcome) => remembered(command, route, outcome)) : sent;
+      } catch (err) {
+        return Promise.reject(err);
       }
-      const outcome = await next(command, route);
-      if (command.kind === 'create' || command.kind === 'get') {
-        const { id } = outcome.result as { id: string };
-        await index.remember(id, { service: command.service, backend: route.backend });
-      }
-      return outcome;
     },
   };
 }
