@@ -45,22 +45,27 @@ function joined(): string {
 
 /**
  * Sorted keys, each as written first (`{"key":`) and after another (`,"key":`); the `quoted` forms open a plain
- * string value too (`,"key":"`), one append fewer for the strings most values are.
+ * string value too (`,"key":"`), and the `closing` forms close the plain string before them (`","key":`): one
+ * append for a string field where there would be three.
  */
 interface Fields {
   keys: readonly string[];
   first: readonly string[];
   next: readonly string[];
+  closing: readonly string[];
   firstQuoted: readonly string[];
   nextQuoted: readonly string[];
+  closingQuoted: readonly string[];
 }
 
 const fieldsOf = (keys: readonly string[]): Fields => ({
   keys,
   first: keys.map((k) => `{"${k}":`),
   next: keys.map((k) => `,"${k}":`),
+  closing: keys.map((k) => `","${k}":`),
   firstQuoted: keys.map((k) => `{"${k}":"`),
   nextQuoted: keys.map((k) => `,"${k}":"`),
+  closingQuoted: keys.map((k) => `","${k}":"`),
 });
 
 /** Each kind's own keys in sorted order, context left out: the command's JSON needs no sort when these are all it has. */
@@ -97,20 +102,23 @@ function hasOnly(record: Record<string, unknown>, keys: readonly string[], extra
 /** `record`'s fields (sorted, plain names needing no escape) as a JSON object, undefined values left out. */
 function writeFields(record: Record<string, unknown>, fields: Fields): void {
   let first = true;
+  // The last field was a plain string whose closing quote is still to be written.
+  let open = false;
   for (let i = 0; i < fields.keys.length; i++) {
     const field = record[fields.keys[i]!];
     if (field === undefined) continue;
     if (typeof field === 'string' && !NEEDS_ESCAPE.test(field)) {
-      json += first ? fields.firstQuoted[i]! : fields.nextQuoted[i]!;
+      json += first ? fields.firstQuoted[i]! : open ? fields.closingQuoted[i]! : fields.nextQuoted[i]!;
       json += field;
-      json += '"';
+      open = true;
     } else {
-      json += first ? fields.first[i]! : fields.next[i]!;
+      json += first ? fields.first[i]! : open ? fields.closing[i]! : fields.next[i]!;
+      open = false;
       writeValue(field);
     }
     first = false;
   }
-  json += first ? '{}' : '}';
+  json += first ? '{}' : open ? '"}' : '}';
 }
 
 function writeValue(value: unknown, skip?: string): void {
