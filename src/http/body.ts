@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DeadlineWatch } from '../core/deadline-watch';
 import { GatewayError } from '../core/errors';
 
 export const tooLarge = (message: string): GatewayError =>
@@ -24,13 +25,22 @@ export interface BodyReceiver {
 }
 
 /** What the body of one request is waiting for; kept on the request itself (see BODY_READ). */
-interface BodyRead {
-  chunks: Buffer[];
-  size: number;
-  limit: number;
-  deadline: number;
-  settled: boolean;
-  receiver: BodyReceiver;
+class BodyRead {
+  chunks: Buffer[] = [];
+  size = 0;
+  settled = false;
+
+  constructor(
+    readonly limit: number,
+    /** Epoch ms. */
+    readonly deadline: number,
+    readonly receiver: BodyReceiver,
+  ) {}
+
+  /** The deadline passed with the body still incomplete (called by the DeadlineWatch). */
+  expire(): void {
+    settle(this, new GatewayError('invalid_request', 'Request not received in time', { reason: 'timeout' }), EMPTY);
+  }
 }
 
 /**
@@ -60,7 +70,7 @@ export function readBody(req: IncomingMessage, limit: number, deadline: number, 
     req.resume();
     return receiver.bodyRead(tooLarge(`Request body exceeds ${limit} bytes`), EMPTY);
   }
-  const read: BodyRead = { chunks: [], size: 0, limit, deadline, settled: false, receiver };
+  const read = new BodyRead(limit, deadline, receiver);
   (req as Reading)[BODY_READ] = read;
   req.on('data', onData);
   req.on('end', onEnd);
@@ -95,47 +105,8 @@ function onError(this: Reading, err: Error): void {
   settle(this[BODY_READ]!, new GatewayError('invalid_request', 'Request body could not be read', {}, { cause: err }), EMPTY);
 }
 
-/**
- * The bodies still arriving, watched by one timer for all rather than one per request. The timer is set for the
- * earliest deadline; a read that completes leaves it set, and when it fires it times out what is due and sets itself
- * for the next deadline. Every request has the same timeout, so under load it fires about once a timeout period.
- */
-class BodyDeadlines {
-  private readonly pending = new Set<BodyRead>();
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Infinity;
-
-  add(read: BodyRead): void {
-    this.pending.add(read);
-    if (read.deadline < this.armedFor) this.arm(read.deadline);
-  }
-
-  delete(read: BodyRead): void {
-    this.pending.delete(read);
-  }
-
-  private arm(at: number): void {
-    clearTimeout(this.timer);
-    this.armedFor = at;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, at - Date.now()));
-    // The connection keeps the process alive while its body is awaited; this timer alone need not.
-    this.timer.unref();
-  }
-
-  private expire(): void {
-    this.timer = undefined;
-    this.armedFor = Infinity;
-    const now = Date.now();
-    let next = Infinity;
-    for (const read of this.pending) {
-      if (read.deadline <= now) settle(read, new GatewayError('invalid_request', 'Request not received in time', { reason: 'timeout' }), EMPTY);
-      else if (read.deadline < next) next = read.deadline;
-    }
-    if (next !== Infinity) this.arm(next);
-  }
-}
-
-const deadlines = new BodyDeadlines();
+/** The bodies still arriving. The connection keeps the process alive while its body is awaited; the timer need not. */
+const deadlines = new DeadlineWatch<BodyRead>({ now: Date.now, holdsProcess: false });
 
 /** Parses "1mb", "512kb", "100b" or a number of bytes. */
 export function parseByteSize(value: string | number): number {

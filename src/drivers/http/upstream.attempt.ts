@@ -1,4 +1,5 @@
 import { errors, util, type Dispatcher, type Pool } from 'undici';
+import { DeadlineWatch } from '../../core/deadline-watch';
 import type { UpstreamRequest, UpstreamResponse } from './upstream';
 import { networkFailure, statusFailure, type UpstreamFailure } from './upstream.failure';
 
@@ -15,7 +16,8 @@ const DRAIN_LIMIT = 64 * 1024;
 interface AttemptScope {
   backend: string;
   now: () => number;
-  deadlines: AttemptDeadlines;
+  /** The client's attempts still running, watched by one timer (monotonic clock; held while one runs). */
+  deadlines: DeadlineWatch<AttemptHandler>;
 }
 
 /**
@@ -24,7 +26,7 @@ interface AttemptScope {
  * step between the socket and the text. It reads as request() + body.text() did: headers by undici's own
  * parseHeaders, the text as UTF-8 without a leading BOM, a 5xx body drained up to DRAIN_LIMIT and then cut.
  * Its deadline bounds everything an attempt can wait on (a free connection, the connect, the headers and the whole
- * body), which undici's own timeouts each cover only in part; AttemptDeadlines fires it.
+ * body), which undici's own timeouts each cover only in part; the client's DeadlineWatch fires it.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
   /** Our own deadline passed: the attempt was cut here, not by the upstream. */
@@ -43,7 +45,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (outcome: AttemptOutcome) => void,
   ) {}
 
-  /** Called by AttemptDeadlines when the deadline passes; before the connect, onConnect aborts. */
+  /** Called by the DeadlineWatch when the deadline passes; before the connect, onConnect aborts. */
   expire(): void {
     this.aborted = true;
     this.abortRequest?.(new errors.RequestAbortedError());
@@ -113,54 +115,11 @@ function textOf(chunks: Buffer[], size: number): string {
 }
 
 /**
- * The attempts of one client still running, watched by one timer for all rather than one per attempt (as
- * http/body.ts does for bodies). The timer is set for the earliest deadline; an attempt that ends leaves it set,
- * and when it fires it cuts what is due and sets itself for the next deadline. While no attempt runs the timer
- * is unref'd, so it holds the process no longer than a per-attempt timer would have.
- */
-class AttemptDeadlines {
-  private readonly pending = new Set<AttemptHandler>();
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Infinity;
-
-  add(attempt: AttemptHandler): void {
-    this.pending.add(attempt);
-    if (attempt.deadline < this.armedFor) this.arm(attempt.deadline);
-    else if (this.pending.size === 1) this.timer?.ref();
-  }
-
-  delete(attempt: AttemptHandler): void {
-    this.pending.delete(attempt);
-    if (this.pending.size === 0) this.timer?.unref();
-  }
-
-  private arm(at: number): void {
-    clearTimeout(this.timer);
-    this.armedFor = at;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, Math.ceil(at - performance.now())));
-  }
-
-  private expire(): void {
-    this.timer = undefined;
-    this.armedFor = Infinity;
-    const now = performance.now();
-    let next = Infinity;
-    for (const attempt of this.pending) {
-      if (attempt.deadline <= now) {
-        this.pending.delete(attempt);
-        attempt.expire();
-      } else if (attempt.deadline < next) next = attempt.deadline;
-    }
-    if (next !== Infinity) this.arm(next);
-  }
-}
-
-/**
  * The attempts of one client over its pool, built once per client: what every attempt shares (pool, backend,
  * clock, deadlines) is not passed per attempt.
  */
 export function attemptsOver(pool: Pool, backend: string, now: () => number): Attempt {
-  const scope: AttemptScope = { backend, now, deadlines: new AttemptDeadlines() };
+  const scope: AttemptScope = { backend, now, deadlines: new DeadlineWatch<AttemptHandler>({ now: () => performance.now(), holdsProcess: true }) };
   return (path, req, budgetMs, fullBudget) =>
     new Promise((resolve) => {
       const attempt = new AttemptHandler(performance.now() + budgetMs, scope, fullBudget, resolve);
