@@ -1,3 +1,4 @@
+import type { CreateCommand } from './command';
 import type { UserData } from './user-data';
 
 export const INTERACTION_STATES = ['queued', 'handling', 'inWorkbin', 'stopped'] as const;
@@ -55,4 +56,28 @@ export interface Created {
    * the upstream's once delivered. Dialects with an "accepted" answer say so (Nexus 202).
    */
   pending?: true;
+}
+
+/**
+ * The interaction a create asks for, before any backend has done more than accept it: queued under `id`, with
+ * what the client sent. What a create queued in the outbox shows, and what a create answers when the interaction
+ * it made cannot be read back.
+ */
+export function queuedInteraction(id: string, create: Omit<CreateCommand, 'context'>, submittedAt: string): Interaction {
+  const interaction: Interaction = {
+    id,
+    service: create.service,
+    type: create.interactionType ?? '',
+    subtype: create.interactionSubtype ?? '',
+    mediaType: create.mediaType ?? '',
+    state: 'queued',
+    receivedAt: create.receivedAt ?? submittedAt,
+    submittedAt,
+    userData: create.userData,
+  };
+  if (create.externalId !== undefined) interaction.externalId = create.externalId;
+  if (create.parentInteractionId !== undefined) interaction.parentInteractionId = create.parentInteractionId;
+  if (create.queue !== undefined) interaction.queue = create.queue;
+  if (Object.keys(create.extra).length > 0) interaction.extra = create.extra;
+  return interaction;
 }

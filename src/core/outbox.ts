@@ -1,6 +1,6 @@
 import type { CreateCommand } from './command';
 import { GatewayError, type ErrorCode, type ErrorDetails } from './errors';
-import type { Interaction } from './interaction';
+import { queuedInteraction, type Interaction } from './interaction';
 import type { StateStore } from './state-store';
 
 /**
@@ -144,24 +144,7 @@ export function commandOf(stored: StoredCreate, deadline: number, priorOutcomeUn
 
 /** A queued create as a get shows it: queued, under its reserved id, with what the client sent. */
 export function pendingInteraction(id: string, record: Extract<ReservedRecord, { s: 'queued' }>): Interaction {
-  const c = record.command;
-  const at = new Date(record.at).toISOString();
-  const interaction: Interaction = {
-    id,
-    service: c.service,
-    type: c.interactionType ?? '',
-    subtype: c.interactionSubtype ?? '',
-    mediaType: c.mediaType ?? '',
-    state: 'queued',
-    receivedAt: c.receivedAt ?? at,
-    submittedAt: at,
-    userData: c.userData,
-  };
-  if (c.externalId !== undefined) interaction.externalId = c.externalId;
-  if (c.parentInteractionId !== undefined) interaction.parentInteractionId = c.parentInteractionId;
-  if (c.queue !== undefined) interaction.queue = c.queue;
-  if (Object.keys(c.extra).length > 0) interaction.extra = c.extra;
-  return interaction;
+  return queuedInteraction(id, record.command, new Date(record.at).toISOString());
 }
 
 export function failureOf(record: Extract<ReservedRecord, { s: 'failed' }>): GatewayError {

@@ -1,6 +1,6 @@
 import type { CreateCommand } from '../../core/command';
 import { GatewayError } from '../../core/errors';
-import type { Created, Interaction } from '../../core/interaction';
+import { queuedInteraction, type Interaction } from '../../core/interaction';
 import type { InboundDeps, InboundRequest } from '../../http/wire';
 import type { OracleAccess } from './oracle.access';
 
@@ -36,28 +36,11 @@ export async function upsertCreate(
     const { result } = await deps.execute(command, req);
     // The create was applied: a read-back that fails (a store or upstream gone since) answers what the create returned.
     const readBack = await access.get({ service, context, ref: { by: 'id', value: result.id } }, req).catch(() => undefined);
-    return { interaction: readBack ?? asCreated(command, result, deps.now().toISOString()), created: true };
+    const answered = { ...command, externalId: result.externalId ?? command.externalId };
+    return { interaction: readBack ?? queuedInteraction(result.id, answered, deps.now().toISOString()), created: true };
   } catch (err) {
     const raced = err instanceof GatewayError && err.code === 'already_exists' ? await updateOpen() : undefined;
     if (raced) return { interaction: raced, created: false };
     throw err;
   }
-}
-
-/** The interaction a create made, as the command and its answer tell it, when it cannot be read back. */
-function asCreated(command: CreateCommand, created: Created, now: string): Interaction {
-  return {
-    id: created.id,
-    ...((created.externalId ?? command.externalId) !== undefined && { externalId: created.externalId ?? command.externalId }),
-    ...(command.parentInteractionId !== undefined && { parentInteractionId: command.parentInteractionId }),
-    service: command.service,
-    type: command.interactionType ?? '',
-    subtype: command.interactionSubtype ?? '',
-    mediaType: command.mediaType ?? '',
-    state: 'queued',
-    receivedAt: command.receivedAt ?? now,
-    submittedAt: now,
-    userData: command.userData,
-    extra: command.extra,
-  };
 }
