@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorCode, type ErrorDetails } from './errors';
 import type { Outcome } from './pipeline';
 import type { StateStore } from './state-store';
-import { newUuid } from './uuid';
 
 /**
  * Idempotency records (DESIGN §7; IETF draft-ietf-httpapi-idempotency-key-header-07) on the state store's
@@ -110,20 +110,11 @@ export class IdempotencyRecords {
   }
 
   private pending(key: string, fp: string, claimId?: string): Held {
-    const owner = newUuid();
-    const at = this.options.now();
-    const record: IdempotencyRecord = { s: 'pending', fp, owner, at, g: claimId ?? owner };
-    // A new claim's text is what JSON.stringify writes, without its cost: a digest, a UUID and an integer need no escaping.
-    const raw =
-      claimId === undefined && PLAIN.test(fp) && Number.isSafeInteger(at)
-        ? `{"s":"pending","fp":"${fp}","owner":"${owner}","at":${at},"g":"${owner}"}`
-        : JSON.stringify(record);
-    return { key, raw, record };
+    const owner = randomUUID();
+    const record: IdempotencyRecord = { s: 'pending', fp, owner, at: this.options.now(), g: claimId ?? owner };
+    return { key, raw: JSON.stringify(record), record };
   }
 }
-
-/** Text JSON writes as it is (a base64url digest). */
-const PLAIN = /^[\w-]*$/;
 
 /** What a settled record answers on replay. */
 export function replayOf(record: Extract<IdempotencyRecord, { s: 'done' }>): Outcome {
