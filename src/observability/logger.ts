@@ -33,18 +33,18 @@ class SinkTransport extends TransportStream {
   }
 }
 
-/**
- * JSON lines through winston, every field redacted of secrets before it is written. One format does the
- * timestamp, the redaction and the JSON, producing what winston's timestamp() + json() produced (fields in
- * insertion order, `timestamp` last) at a fraction of the cost: native JSON.stringify first, the safe stringifier
- * only for values it refuses (BigInt, cycles).
- */
 /** A Logger that can also take over a record built for its one line alone (the request line, request-log.ts). */
 export interface RecordLogger extends Logger {
   /** Logs `fields` as the line's own record, written to (level, message, timestamp) rather than copied. */
   record(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
 }
 
+/**
+ * JSON lines through winston, every field redacted of secrets before it is written. One format does the
+ * timestamp, the redaction and the JSON, producing what winston's timestamp() + json() produced (fields in
+ * insertion order, `timestamp` last) at a fraction of the cost: native JSON.stringify first, the safe stringifier
+ * only for values it refuses (BigInt, cycles).
+ */
 export function createLogger(options: LoggerOptions): RecordLogger {
   const redact = createFieldRedactor(options.sensitiveKeys, options.secrets);
   const clock = lineClock();
