@@ -127,8 +127,8 @@ export function toStopRequest(command: StopCommand): NexusRequest {
 }
 
 /**
- * The request as the shared client sends it, with the spec's x-api-key and the caller's trace and request ids; given
- * a judge, it reads its own answers for the command it was made for. One object per call: no closure beside it,
+ * The request as the shared client sends it, with the spec's x-api-key and the caller's trace and request ids; it
+ * reads its own answers, with the driver's judge, for the command it was made for. One object per call: no closure beside it,
  * and every header slot in the literal (undici skips an undefined header), so none is added to it later.
  */
 export class NexusUpstreamRequest implements UpstreamRequest {
@@ -138,14 +138,13 @@ export class NexusUpstreamRequest implements UpstreamRequest {
   readonly idempotent: boolean;
   readonly body: string | undefined;
   readonly deadline: number | undefined;
-  readonly failureInAnswer: ((res: UpstreamResponse) => GatewayError | undefined) | undefined;
 
   constructor(
     request: NexusRequest,
     context: CommandContext,
     apiKey: string,
-    readonly judge?: AnswerJudge,
-    readonly command?: NexusCommand,
+    private readonly judge: AnswerJudge,
+    private readonly command: NexusCommand,
   ) {
     this.method = request.method;
     this.path = request.path;
@@ -160,20 +159,15 @@ export class NexusUpstreamRequest implements UpstreamRequest {
     this.idempotent = request.idempotent;
     this.body = request.body === undefined ? undefined : writeJsonText(request.body);
     this.deadline = context.deadline;
-    this.failureInAnswer = judge === undefined ? undefined : judgeOwnAnswer;
+  }
+
+  failureInAnswer(res: UpstreamResponse): GatewayError | undefined {
+    return this.judge(res, this.command);
   }
 }
 
 /** Reads a 2xx answer to the command's request for a failure the client should weigh (UpstreamRequest.failureInAnswer). */
 export type AnswerJudge = (res: UpstreamResponse, command: NexusCommand) => GatewayError | undefined;
-
-/** A judged NexusUpstreamRequest's failureInAnswer: one function for every request, reading the request it is called on. */
-function judgeOwnAnswer(this: NexusUpstreamRequest, res: UpstreamResponse): GatewayError | undefined {
-  return this.judge!(res, this.command!);
-}
-
-export const toUpstreamRequest = (request: NexusRequest, context: CommandContext, apiKey: string): UpstreamRequest =>
-  new NexusUpstreamRequest(request, context, apiKey);
 
 // ── answers ─────────────────────────────────────────────────────────────────────────────────────────────────
 

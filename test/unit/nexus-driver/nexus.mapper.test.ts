@@ -1,5 +1,6 @@
 import type { CommandContext, CreateCommand, GetCommand, InteractionRef, StopCommand, UpdateCommand, UserDataChange } from '../../../src/core/command';
 import { GatewayError, type ErrorCode } from '../../../src/core/errors';
+import type { UpstreamRequest } from '../../../src/drivers/http/upstream';
 import { errorFromStatus } from '../../../src/drivers/nexus/nexus.failure';
 import {
   fromCreatedAnswer,
@@ -10,7 +11,7 @@ import {
   toGetRequest,
   toStopRequest,
   toUpdateRequest,
-  toUpstreamRequest,
+  NexusUpstreamRequest,
   unwrapAnswer,
   upstreamMessage,
 } from '../../../src/drivers/nexus/nexus.mapper';
@@ -23,6 +24,9 @@ const str = (key: string, value: string) => ({ key, type: 'str' as const, value 
 const create = (fields: Partial<CreateCommand> = {}): CreateCommand => ({ kind: 'create', service: 'customer-support', context, userData: [], extra: {}, ...fields });
 const get = (ref: InteractionRef): GetCommand => ({ kind: 'get', service: 'svc', context, ref });
 const update = (changes: UserDataChange[], ref = byId('I1')): UpdateCommand => ({ kind: 'update', service: 'svc', context, ref, changes });
+/** What goes on the wire of an upstream request (undefined fields and headers are not sent). */
+const wireOf = (r: UpstreamRequest) => ({ method: r.method, path: r.path, headers: r.headers, body: r.body, idempotent: r.idempotent, deadline: r.deadline });
+const noJudge = (): undefined => undefined;
 const stop = (fields: Partial<StopCommand> = {}): StopCommand => ({ kind: 'stop', service: 'svc', context, ref: byId('I1'), ...fields });
 
 function thrown(fn: () => unknown): GatewayError {
@@ -173,7 +177,7 @@ describe('nexus driver mapper: requests', () => {
 
   it('adds x-api-key, accept, content-type with a body, trace, request id, idempotency key and deadline', () => {
     const full = { ...context, traceId: 'a1b2c3d4e5f60718', idempotencyKey: 'idem-1', deadline: 42 };
-    expect(toUpstreamRequest(toStopRequest(stop()), full, 'secret')).toEqual({
+    expect(wireOf(new NexusUpstreamRequest(toStopRequest(stop()), full, 'secret', noJudge, stop()))).toEqual({
       method: 'POST',
       path: '/openmedia/svc/interactions/I1/stop',
       headers: {
@@ -188,7 +192,7 @@ describe('nexus driver mapper: requests', () => {
       idempotent: true,
       deadline: 42,
     });
-    expect(toUpstreamRequest(toGetRequest('svc', byId('I1')), context, 'secret')).toEqual({
+    expect(wireOf(new NexusUpstreamRequest(toGetRequest('svc', byId('I1')), context, 'secret', noJudge, stop()))).toEqual({
       method: 'GET',
       path: '/openmedia/svc/interactions/I1',
       headers: { accept: 'application/json', 'x-api-key': 'secret', 'x-request-id': 'req-1' },
