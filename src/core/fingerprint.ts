@@ -33,7 +33,7 @@ export function stableJson(value: unknown, skip?: string): string {
 /*
  * The text is built by appending to one string: V8 keeps each append as a small node (a cons string) until the
  * digest reads it once, flat. Cheaper in CPU than an array joined (Array.prototype.join is slow on few short
- * pieces); a command's own keys and every quote are written with the text around them, so appends are few.
+ * pieces); a command's own keys are written with the text around them, so appends are few.
  */
 let json = '';
 
@@ -43,30 +43,14 @@ function joined(): string {
   return written;
 }
 
-/**
- * Sorted keys, each as written first (`{"key":`) and after another (`,"key":`); the `quoted` forms open a plain
- * string value too (`,"key":"`), and the `closing` forms close the plain string before them (`","key":`): one
- * append for a string field where there would be three.
- */
+/** Sorted keys, each as written first (`{"key":`) and after another (`,"key":`). */
 interface Fields {
   keys: readonly string[];
   first: readonly string[];
   next: readonly string[];
-  closing: readonly string[];
-  firstQuoted: readonly string[];
-  nextQuoted: readonly string[];
-  closingQuoted: readonly string[];
 }
 
-const fieldsOf = (keys: readonly string[]): Fields => ({
-  keys,
-  first: keys.map((k) => `{"${k}":`),
-  next: keys.map((k) => `,"${k}":`),
-  closing: keys.map((k) => `","${k}":`),
-  firstQuoted: keys.map((k) => `{"${k}":"`),
-  nextQuoted: keys.map((k) => `,"${k}":"`),
-  closingQuoted: keys.map((k) => `","${k}":"`),
-});
+const fieldsOf = (keys: readonly string[]): Fields => ({ keys, first: keys.map((k) => `{"${k}":`), next: keys.map((k) => `,"${k}":`) });
 
 /** Each kind's own keys in sorted order, context left out: the command's JSON needs no sort when these are all it has. */
 const COMMAND_FIELDS: ReadonlyMap<CommandKind, Fields> = new Map<CommandKind, Fields>([
@@ -102,23 +86,14 @@ function hasOnly(record: Record<string, unknown>, keys: readonly string[], extra
 /** `record`'s fields (sorted, plain names needing no escape) as a JSON object, undefined values left out. */
 function writeFields(record: Record<string, unknown>, fields: Fields): void {
   let first = true;
-  // The last field was a plain string whose closing quote is still to be written.
-  let open = false;
   for (let i = 0; i < fields.keys.length; i++) {
     const field = record[fields.keys[i]!];
     if (field === undefined) continue;
-    if (typeof field === 'string' && !NEEDS_ESCAPE.test(field)) {
-      json += first ? fields.firstQuoted[i]! : open ? fields.closingQuoted[i]! : fields.nextQuoted[i]!;
-      json += field;
-      open = true;
-    } else {
-      json += first ? fields.first[i]! : open ? fields.closing[i]! : fields.next[i]!;
-      open = false;
-      writeValue(field);
-    }
+    json += first ? fields.first[i]! : fields.next[i]!;
     first = false;
+    writeValue(field);
   }
-  json += first ? '{}' : open ? '"}' : '}';
+  json += first ? '{}' : '}';
 }
 
 function writeValue(value: unknown, skip?: string): void {
