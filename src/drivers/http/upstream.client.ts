@@ -78,8 +78,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   const report = (sink: UpstreamObserver, req: UpstreamRequest, outcome: AttemptOutcome, startedAt: number): void => {
     const seconds = (performance.now() - startedAt) / 1000;
-    if (outcome.failure === undefined) sink.onCall({ backend, method: req.method, status: outcome.status, seconds });
-    else sink.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure.error, seconds });
+    sink.onCall({ backend, method: req.method, status: outcome.status, error: outcome.failure?.error, seconds });
   };
 
   /**
