@@ -120,6 +120,14 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
 
   const creates = () => upstream.recorded.filter(dir.isUpstreamCreate);
 
+  /** With the upstream answering again, the caller's retry is answered with the interaction its first try made. */
+  async function expectRetryCreates(g: TestGateway, service: string, externalId: string): Promise<void> {
+    upstream.answer();
+    const retried = await dir.create(g, service, { externalId });
+    const backId = await dir.backIdOf(back, service, externalId);
+    expect(dir.isCreated(retried, backId!)).toBe(true);
+  }
+
   it('applied, then reset: the retry meets "already exists" for its own externalId and answers that interaction', async () => {
     const g = await gateway();
     const service = unique('svc');
@@ -153,10 +161,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     const first = await dir.create(g, service, { externalId });
     expect(dir.isRetryable(first)).toBe(true);
 
-    upstream.answer();
-    const retried = await dir.create(g, service, { externalId });
-    const backId = await dir.backIdOf(back, service, externalId);
-    expect(dir.isCreated(retried, backId!)).toBe(true);
+    await expectRetryCreates(g, service, externalId);
   });
 
   it('"already exists" that the lookup cannot check is answered try-again, never a duplicate; the retry resolves it', async () => {
@@ -170,10 +175,7 @@ describe.each([gmsToNexus, nexusToGms])('$title', (dir) => {
     const first = await dir.create(g, service, { externalId });
     expect(dir.isRetryable(first)).toBe(true);
 
-    upstream.answer();
-    const retried = await dir.create(g, service, { externalId });
-    const backId = await dir.backIdOf(back, service, externalId);
-    expect(dir.isCreated(retried, backId!)).toBe(true);
+    await expectRetryCreates(g, service, externalId);
   });
 
   it('without an externalId, an Idempotency-Key does not make the upstream create repeatable: sent once', async () => {
