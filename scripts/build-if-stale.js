@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm start` runs this first: it compiles only when a source, a tsconfig or the lock file is newer than the last
-// build, so starting an up-to-date checkout costs a few milliseconds instead of a full TypeScript compile.
+// `npm start` and the `omgw` command run this first: it compiles only when a source, a tsconfig or the lock file is
+// newer than the last build, so starting an up-to-date checkout costs a few milliseconds instead of a full compile.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { readdirSync, statSync } = require('node:fs');
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -27,9 +27,15 @@ const mtime = (path) => {
   }
 };
 
-const inputs = Math.max(newestIn(join(root, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => mtime(join(root, f))));
-const builtAt = mtime(built);
-if (builtAt > 0 && builtAt >= inputs) process.exit(0);
+function buildIfStale() {
+  // A copy without sources (a built image, a packed tarball) runs what it ships.
+  if (!existsSync(join(root, 'src'))) return;
+  const inputs = Math.max(newestIn(join(root, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => mtime(join(root, f))));
+  const builtAt = mtime(built);
+  if (builtAt > 0 && builtAt >= inputs) return;
+  process.stderr.write(builtAt > 0 ? 'omgw: sources changed since the last build, compiling…\n' : 'omgw: first run, compiling…\n');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
 
-process.stderr.write('omgw: sources changed since the last build, compiling…\n');
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+module.exports = { buildIfStale };
+if (require.main === module) buildIfStale();

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { freePort } from '../support/omgw-process';
  */
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
-const VERSION = (JSON.parse(require('node:fs').readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function newest(dir: string): number {
   let at = 0;
@@ -32,13 +32,37 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, ...extra });
+// npx installs a project's own bin into its cache once and reuses that install: each run gets an empty cache, so what
+// an earlier run (on this machine, at this path) left there cannot decide the outcome.
+const npxEnv = () => env({ npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' });
+const npx = (cwd: string, ...args: string[]) => spawnSync('npx', ['--no-install', ...args], { cwd, env: npxEnv(), encoding: 'utf8', timeout: 120_000 });
 
 describe('omgw on the command line', () => {
   it('npx omgw --version prints the package version', () => {
-    const run = spawnSync('npx', ['--no-install', 'omgw', '--version'], { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 60_000 });
-    expect(run.status).toBe(0);
+    const run = npx(ROOT, 'omgw', '--version');
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
     expect(run.stdout.trim()).toBe(`omgw ${VERSION}`);
   });
+
+  it('npx omgw works in a checkout never built: the first run compiles, and npx keeps a working command', () => {
+    // The project's shape with the real bin entry, launcher and build script, one source, and the real compiler. A bin
+    // pointing into dist/ would be skipped by npm here (no file yet), and npx would cache that command-less install.
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { omgw: string } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'omgw-shape', version: '0.0.0', private: true, bin: manifest.bin }));
+    for (const sub of ['bin', 'scripts', 'src', 'node_modules']) mkdirSync(join(dir, sub));
+    copyFileSync(join(ROOT, manifest.bin.omgw), join(dir, manifest.bin.omgw));
+    copyFileSync(join(ROOT, 'scripts/build-if-stale.js'), join(dir, 'scripts/build-if-stale.js'));
+    symlinkSync(join(ROOT, 'node_modules/typescript'), join(dir, 'node_modules/typescript'));
+    writeFileSync(join(dir, 'tsconfig.build.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'commonjs', target: 'ES2022', types: [] }, include: ['src'] }));
+    writeFileSync(join(dir, 'src/cli.ts'), "declare const process: { argv: string[]; stdout: { write(s: string): void } };\nprocess.stdout.write(`ran ${process.argv.slice(2).join(' ')}\\n`);\n");
+
+    const first = npx(dir, 'omgw', '--version');
+    expect({ status: first.status, stderr: first.stderr }).toMatchObject({ status: 0, stderr: expect.stringContaining('compiling') });
+    expect(first.stdout).toBe('ran --version\n');
+    const again = npx(dir, 'omgw', 'check-config');
+    expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(again.stdout).toBe('ran check-config\n');
+  }, 180_000);
 
   it('check-config lists the dialects actually served, and warns of a baseUrl path that is not the API’s', () => {
     const file = join(dir, 'gw.yaml');
