@@ -28,26 +28,28 @@ const DONE = Promise.resolve();
 
 export const DEFAULT_MEMORY_STATE_LIMITS = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 } as const;
 
-/**
- * One key's value; a class, so every entry shares one shape (the store holds hundreds of thousands). Rewritten in
- * place when its key is set again (an idempotency record settling): no second entry, no second map write.
- */
-class Entry {
-  constructor(
-    public value: string,
-    /** Epoch ms; Infinity for keys without a TTL. */
-    public expiresAt: number,
-  ) {}
-}
+/** The slot of a key that is absent or expired. */
+const NONE = -1;
 
 /**
  * One process's state. Bounded by entries and bytes, as every buffer of the gateway is: a flood of retried creates
  * gets "try again", it never grows the heap without end. Expired keys are dropped lazily on read and swept when
  * the store fills, so no timer keeps the process alive.
+ *
+ * The store holds hundreds of thousands of keys (two per idempotent create, for a day), so each costs the garbage
+ * collector as little as it can: a key maps to a numbered slot, whose value sits in an array of strings and whose
+ * expiry in a Float64Array. A key is then its key and value strings, which the collector never has to look into,
+ * instead of four objects (an entry object and its boxed expiry besides) that it would trace on every full
+ * collection. A key set again rewrites its slot in place: no second entry, no second map write.
  */
 export class MemoryStateStore implements StateStore {
   readonly kind = 'memory';
-  private readonly entries = new Map<string, Entry>();
+  private readonly slots = new Map<string, number>();
+  private readonly values: string[] = [];
+  /** Epoch ms, per slot; Infinity for keys without a TTL. */
+  private expiries = new Float64Array(1024);
+  /** Slots given back by deleted or expired keys, taken again before the arrays grow. */
+  private readonly freeSlots: number[] = [];
   private readonly queues = new Map<string, Map<string, string>>();
   private bytes = 0;
   /**
@@ -69,7 +71,8 @@ export class MemoryStateStore implements StateStore {
    */
 
   async get(key: string): Promise<string | undefined> {
-    return this.live(key)?.value;
+    const slot = this.live(key);
+    return slot === NONE ? undefined : this.values[slot];
   }
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -83,8 +86,8 @@ export class MemoryStateStore implements StateStore {
 
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     try {
-      if (this.live(key)) return NO;
-      this.write(key, undefined, value, ttlMs);
+      if (this.live(key) !== NONE) return NO;
+      this.write(key, NONE, value, ttlMs);
       return YES;
     } catch (err) {
       return Promise.reject(err);
@@ -93,9 +96,9 @@ export class MemoryStateStore implements StateStore {
 
   compareAndSet(key: string, expected: string, value: string, ttlMs?: number): Promise<boolean> {
     try {
-      const entry = this.live(key);
-      if (entry?.value !== expected) return NO;
-      this.write(key, entry, value, ttlMs);
+      const slot = this.live(key);
+      if (slot === NONE || this.values[slot] !== expected) return NO;
+      this.write(key, slot, value, ttlMs);
       return YES;
     } catch (err) {
       return Promise.reject(err);
@@ -103,16 +106,16 @@ export class MemoryStateStore implements StateStore {
   }
 
   delete(key: string, expected?: string): Promise<boolean> {
-    const entry = this.live(key);
-    if (!entry || (expected !== undefined && entry.value !== expected)) return NO;
-    this.remove(key, entry);
+    const slot = this.live(key);
+    if (slot === NONE || (expected !== undefined && this.values[slot] !== expected)) return NO;
+    this.remove(key, slot);
     return YES;
   }
 
   async increment(key: string): Promise<number> {
-    const entry = this.live(key);
-    const next = Number(entry?.value ?? '0') + 1;
-    this.write(key, entry, String(next), undefined);
+    const slot = this.live(key);
+    const next = Number(slot === NONE ? '0' : this.values[slot]) + 1;
+    this.write(key, slot, String(next), undefined);
     return next;
   }
 
@@ -157,29 +160,43 @@ export class MemoryStateStore implements StateStore {
 
   async close(): Promise<void> {}
 
-  /** The entry if present and not expired; an expired one is dropped on the way. */
-  private live(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.now()) {
-      this.remove(key, entry);
-      return undefined;
+  /** The key's slot if present and not expired, else NONE; an expired key is dropped on the way. */
+  private live(key: string): number {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return NONE;
+    if (this.expiries[slot]! <= this.now()) {
+      this.remove(key, slot);
+      return NONE;
     }
-    return entry;
+    return slot;
   }
 
-  /** `previous`: the key's live entry (from live()), rewritten in place; undefined when the key is new. */
-  private write(key: string, previous: Entry | undefined, value: string, ttlMs: number | undefined): void {
-    const added = previous ? value.length - previous.value.length : key.length + value.length;
-    this.reserve(added, previous ? 0 : 1, previous);
+  /** `slot`: the key's live slot (from live()), rewritten in place; NONE when the key is new. */
+  private write(key: string, slot: number, value: string, ttlMs: number | undefined): void {
+    const added = slot === NONE ? key.length + value.length : value.length - this.values[slot]!.length;
+    this.reserve(added, slot === NONE ? 1 : 0, slot);
     const expiresAt = ttlMs === undefined ? Infinity : this.now() + ttlMs;
     if (expiresAt < this.earliestExpiry) this.earliestExpiry = expiresAt;
-    if (previous !== undefined) {
-      previous.value = this.shared(value);
-      previous.expiresAt = expiresAt;
-    } else {
-      this.entries.set(flat(key), new Entry(this.shared(value), expiresAt));
+    if (slot === NONE) {
+      slot = this.newSlot();
+      this.slots.set(flat(key), slot);
     }
+    this.values[slot] = this.shared(value);
+    this.expiries[slot] = expiresAt;
     this.bytes += added;
+  }
+
+  private newSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.values.length;
+    this.values.push('');
+    if (slot === this.expiries.length) {
+      const grown = new Float64Array(slot * 2);
+      grown.set(this.expiries);
+      this.expiries = grown;
+    }
+    return slot;
   }
 
   /**
@@ -196,23 +213,27 @@ export class MemoryStateStore implements StateStore {
     return kept;
   }
 
-  private remove(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.bytes -= key.length + entry.value.length;
+  private remove(key: string, slot: number): void {
+    this.slots.delete(key);
+    this.bytes -= key.length + this.values[slot]!.length;
+    // The value is let go now, not when the slot is taken again.
+    this.values[slot] = '';
+    this.freeSlots.push(slot);
   }
 
   /**
    * Makes room for a write, sweeping expired keys first; refuses as try-again when the bounds are still reached.
-   * `writing`: the entry about to be rewritten, found live a moment ago, which the sweep leaves alone.
+   * `writing`: the slot about to be rewritten, found live a moment ago, which the sweep leaves alone.
    */
-  private reserve(bytes: number, keys: number, writing?: Entry): void {
+  private reserve(bytes: number, keys: number, writing = NONE): void {
     if (this.fits(bytes, keys)) return;
     const now = this.now();
     if (now >= this.earliestExpiry) {
       let earliest = Infinity;
-      for (const [key, entry] of this.entries) {
-        if (entry.expiresAt <= now && entry !== writing) this.remove(key, entry);
-        else if (entry.expiresAt < earliest) earliest = entry.expiresAt;
+      for (const [key, slot] of this.slots) {
+        const expiresAt = this.expiries[slot]!;
+        if (expiresAt <= now && slot !== writing) this.remove(key, slot);
+        else if (expiresAt < earliest) earliest = expiresAt;
       }
       this.earliestExpiry = earliest;
     }
@@ -221,6 +242,6 @@ export class MemoryStateStore implements StateStore {
   }
 
   private fits(bytes: number, keys: number): boolean {
-    return this.entries.size + keys <= this.options.maxEntries && this.bytes + bytes <= this.options.maxBytes;
+    return this.slots.size + keys <= this.options.maxEntries && this.bytes + bytes <= this.options.maxBytes;
   }
 }

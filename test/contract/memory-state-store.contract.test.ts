@@ -45,3 +45,57 @@ describe('memory state store bounds', () => {
     await store.set('k3', 'v'.repeat(45));
   });
 });
+
+describe('memory state store slots', () => {
+  test('keys set, rewritten, expired and deleted in any order read back as a plain map of them would', async () => {
+    // Slots are given back and taken again: a seeded random walk against the simplest model of the contract.
+    let now = 0;
+    let seed = 42;
+    const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const store = new MemoryStateStore({ maxEntries: 5_000, maxBytes: 1 << 24, now: () => now });
+    const model = new Map<string, { value: string; expiresAt: number }>();
+    const alive = (key: string) => {
+      const entry = model.get(key);
+      return entry && entry.expiresAt > now ? entry : undefined;
+    };
+    // More keys at once than the store's first arrays hold: they grow with keys already in them.
+    for (let i = 0; i < 1_500; i++) {
+      await store.set(`k${i}`, `first${i}`);
+      model.set(`k${i}`, { value: `first${i}`, expiresAt: Infinity });
+    }
+    for (let step = 0; step < 40_000; step++) {
+      const key = `k${random(2_000)}`;
+      const value = `v${step}`.repeat(1 + random(3));
+      const ttl = random(4) === 0 ? undefined : 1 + random(50);
+      const expiresAt = ttl === undefined ? Infinity : now + ttl;
+      switch (random(5)) {
+        case 0:
+          await store.set(key, value, ttl);
+          model.set(key, { value, expiresAt });
+          break;
+        case 1: {
+          const set = !alive(key);
+          expect(await store.setIfAbsent(key, value, ttl)).toBe(set);
+          if (set) model.set(key, { value, expiresAt });
+          break;
+        }
+        case 2: {
+          const expected = alive(key)?.value ?? 'none';
+          const swap = random(2) === 0 ? expected : 'other';
+          const done = alive(key) !== undefined && swap === expected;
+          expect(await store.compareAndSet(key, swap, value, ttl)).toBe(done);
+          if (done) model.set(key, { value, expiresAt });
+          break;
+        }
+        case 3:
+          expect(await store.delete(key)).toBe(alive(key) !== undefined);
+          model.delete(key);
+          break;
+        default:
+          expect(await store.get(key)).toBe(alive(key)?.value);
+      }
+      if (random(10) === 0) now += 1 + random(5);
+    }
+    for (let i = 0; i < 2_000; i++) expect(await store.get(`k${i}`)).toBe(alive(`k${i}`)?.value);
+  });
+});
