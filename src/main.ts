@@ -19,8 +19,18 @@ export class StartError extends Error {
   override name = 'StartError';
 }
 
+/** The gateway's parts; a part that cannot open (its state store) is an operational failure, told in one line. */
+function openGateway(config: GatewayConfig, logger: Logger): Gateway {
+  try {
+    return createGateway(config, { logger });
+  } catch (err) {
+    if (err instanceof GatewayError) throw new StartError(err.message, { cause: err });
+    throw err;
+  }
+}
+
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const gateway = createGateway(config, { logger });
+  const gateway = openGateway(config, logger);
   for (const w of gateway.warnings) logger.warn(w);
   // Answers still being written when shutdown starts: they are told to close their connection, so a keep-alive
   // client does not hold the drain open until shutdownTimeoutMs.

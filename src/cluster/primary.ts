@@ -13,11 +13,15 @@ export interface PrimaryOptions {
 
 /** Beyond the workers' own drain: time for them to close their backends and exit. */
 const EXIT_GRACE_MS = 5000;
+/** A replacement worker that cannot start is tried again after this, doubling up to the maximum. */
+const FIRST_REPLACEMENT_DELAY_MS = 1000;
+const MAX_REPLACEMENT_DELAY_MS = 30_000;
 
 /**
  * The cluster primary: forks the workers (each re-runs this command and serves the one port, node:cluster
- * shares it), answers the aggregated /metrics, replaces a worker that dies while serving, and on SIGTERM or
- * SIGINT has every worker drain and exit before it exits itself. It serves no request of its own.
+ * shares it), answers the aggregated /metrics, replaces a worker that dies while serving (and keeps trying when
+ * a replacement cannot start), and on SIGTERM or SIGINT has every worker drain and exit before it exits itself.
+ * It serves no request of its own.
  * Resolves with the process's exit code.
  */
 export function runPrimary(options: PrimaryOptions): Promise<number> {
@@ -26,11 +30,14 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
   const serving = new Set<Worker>();
   let stopping = false;
   let started = false;
+  let replacementDelayMs = FIRST_REPLACEMENT_DELAY_MS;
+  let replacementTimer: NodeJS.Timeout | undefined;
 
   return new Promise<number>((resolve) => {
     const stopAll = (why: Record<string, unknown>, code: number) => {
       if (stopping) return;
       stopping = true;
+      clearTimeout(replacementTimer);
       logger.info('shutting down', { ...why, workers: Object.keys(cluster.workers ?? {}).length });
       const living = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
       const hardStop = setTimeout(() => {
@@ -60,6 +67,7 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
 
     cluster.on('listening', (worker, address) => {
       serving.add(worker);
+      replacementDelayMs = FIRST_REPLACEMENT_DELAY_MS;
       logger.info('worker listening', { worker: worker.id, pid: worker.process.pid });
       if (!started && serving.size === options.workers) {
         started = true;
@@ -71,11 +79,21 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     cluster.on('exit', (worker, code, signal) => {
       const wasServing = serving.delete(worker);
       if (stopping) return;
-      if (!wasServing) {
-        // It never listened: a start-up failure (port in use, bad config) that a new worker would repeat. The
-        // worker has written why on stderr.
+      if (!wasServing && !started) {
+        // It never listened, and neither has the gateway: a start-up failure (port in use, bad config) that a new
+        // worker would repeat. The worker has written why on stderr.
         logger.error('a worker could not start; stopping', { worker: worker.id, code, signal });
         stopAll({ reason: 'worker start-up failed' }, 1);
+        return;
+      }
+      if (!wasServing) {
+        // A replacement that could not start, while its siblings serve: what stopped it may pass (a lock on the
+        // state store, a backend's address not resolving yet), so it is tried again, less and less often,
+        // rather than taking the serving workers down with it.
+        const delayMs = replacementDelayMs;
+        replacementDelayMs = Math.min(replacementDelayMs * 2, MAX_REPLACEMENT_DELAY_MS);
+        logger.error('a replacement worker could not start; trying again', { worker: worker.id, code, signal, retryInMs: delayMs });
+        replacementTimer = setTimeout(() => cluster.fork(), delayMs);
         return;
       }
       logger.error('worker died; starting a replacement', { worker: worker.id, pid: worker.process.pid, code, signal });

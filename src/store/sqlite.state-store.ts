@@ -38,14 +38,7 @@ export class SqliteStateStore implements StateStore {
 
   constructor(options: SqliteStateStoreOptions) {
     this.now = options.now ?? Date.now;
-    this.db = guard(() => {
-      const db = new Database(options.path);
-      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(SQLITE_SCHEMA);
-      return db;
-    });
+    this.db = openDatabase(options.path, Math.trunc(options.busyTimeoutMs ?? 5000));
     this.sql = sqliteStatements(this.db);
   }
 
@@ -169,6 +162,36 @@ export class SqliteStateStore implements StateStore {
       if (outcome.ok) w.resolve(outcome.value);
       else w.reject(outcome.value);
     });
+  }
+}
+
+/**
+ * Opens the file, WAL on, the schema in place. Opening can meet another process's lock where SQLite answers at
+ * once instead of waiting for it (busy while the WAL is being recovered after a process died mid-write, or
+ * SQLITE_PROTOCOL when a read lock cannot be had among busy writers), as a replacement worker does beside its
+ * siblings: that is retried for up to busy_timeout, as a write would wait. It runs once, at start-up, before
+ * anything is served, so the wait may block.
+ */
+function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
+  const giveUpAt = Date.now() + busyTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SQLITE_SCHEMA);
+      return db;
+    } catch (err) {
+      db?.close();
+      const code = (err as { code?: string }).code ?? '';
+      if (/^SQLITE_(BUSY|LOCKED|PROTOCOL)/.test(code) && Date.now() < giveUpAt) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(10 * attempt, 200));
+        continue;
+      }
+      throw new GatewayError('upstream_unavailable', `The sqlite state store could not be opened (${safeDetail(err)})`, {}, { cause: err });
+    }
   }
 }
 

@@ -214,6 +214,13 @@ describe('omgw start', () => {
     }
   });
 
+  it('a state store that cannot be opened: exit ≠ 0 with a one-line reason, no stack', async () => {
+    const file = write('gw.yaml', `server: { host: 127.0.0.1, port: 0 }\nstore: { kind: sqlite, path: "${join(dir, 'missing', 'state.db')}" }\n`);
+    const run = omgw(['start', '--config', file]);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr).toEqual([expect.stringMatching(/^omgw: The sqlite state store could not be opened \(sqlite: [^)]+\)$/)]);
+  });
+
   it('SIGTERM while a request is in flight: the request completes with 200, then the process exits 0', async () => {
     const port = await freePort();
     const file = write('gw.yaml', `server: { host: 127.0.0.1, port: ${port}, shutdownTimeoutMs: 10000 }\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startClustered(workers: number): Promise<{ run: Run; port: number; pids: number[] }> {
+async function startClustered(workers: number, storePath = join(dir, 'state.db')): Promise<{ run: Run; port: number; pids: number[] }> {
   const port = await freePort();
   const file = join(dir, 'gw.yaml');
   writeFileSync(
@@ -36,7 +36,7 @@ async function startClustered(workers: number): Promise<{ run: Run; port: number
       'backends:',
       `  cloud: { driver: nexus, baseUrl: "${upstream.url}/nexus/v3", apiKey: up-key }`,
       // Shared by the workers (DESIGN §7): idempotency records and the id index.
-      `store: { kind: sqlite, path: "${join(dir, 'state.db')}" }`,
+      `store: { kind: sqlite, path: "${storePath}" }`,
       '',
     ].join('\n'),
   );
@@ -118,6 +118,25 @@ describe('server.workers', () => {
     const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => gmsCreate(port, `r-${i}`)));
     for (const a of answers) expect(JSON.parse(a.body)).toMatchObject({ statusCode: 0 });
     expect(run.stdout.some((l) => l.includes('worker died'))).toBe(true);
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  }, 300_000);
+
+  it('a replacement that cannot start is tried again while the other worker serves, and serves once it can', async () => {
+    mkdirSync(join(dir, 'state'));
+    const { run, port, pids } = await startClustered(2, join(dir, 'state', 'state.db'));
+    // The running workers hold the file open; a new one cannot open it while its folder is elsewhere.
+    renameSync(join(dir, 'state'), join(dir, 'away'));
+    process.kill(pids[0]!, 'SIGKILL');
+    const failed = await run.logLine((l) => l.message === 'a replacement worker could not start; trying again', 120_000);
+    expect(failed).toMatchObject({ retryInMs: 1000 });
+    expect(run.stderr.join('\n')).toContain('The sqlite state store could not be opened');
+    // Meanwhile the port answers, from the worker left.
+    expect(JSON.parse((await gmsCreate(port, 'during')).body)).toMatchObject({ statusCode: 0 });
+    renameSync(join(dir, 'away'), join(dir, 'state'));
+    await run.logLine((l) => l.message === 'worker listening' && typeof l.pid === 'number' && !pids.includes(l.pid), 120_000);
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => gmsCreate(port, `after-${i}`)));
+    for (const a of answers) expect(JSON.parse(a.body)).toMatchObject({ statusCode: 0 });
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);
   }, 300_000);
