@@ -31,13 +31,13 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
   let stopping = false;
   let started = false;
   let replacementDelayMs = FIRST_REPLACEMENT_DELAY_MS;
-  let replacementTimer: NodeJS.Timeout | undefined;
+  const replacementTimers = new Set<NodeJS.Timeout>();
 
   return new Promise<number>((resolve) => {
     const stopAll = (why: Record<string, unknown>, code: number) => {
       if (stopping) return;
       stopping = true;
-      clearTimeout(replacementTimer);
+      for (const timer of replacementTimers) clearTimeout(timer);
       logger.info('shutting down', { ...why, workers: Object.keys(cluster.workers ?? {}).length });
       const living = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
       const hardStop = setTimeout(() => {
@@ -93,7 +93,11 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
         const delayMs = replacementDelayMs;
         replacementDelayMs = Math.min(replacementDelayMs * 2, MAX_REPLACEMENT_DELAY_MS);
         logger.error('a replacement worker could not start; trying again', { worker: worker.id, code, signal, retryInMs: delayMs });
-        replacementTimer = setTimeout(() => cluster.fork(), delayMs);
+        const timer = setTimeout(() => {
+          replacementTimers.delete(timer);
+          cluster.fork();
+        }, delayMs);
+        replacementTimers.add(timer);
         return;
       }
       logger.error('worker died; starting a replacement', { worker: worker.id, pid: worker.process.pid, code, signal });
