@@ -58,7 +58,7 @@ function gatewayConfig(upstreamUrl, port, workers, storePath) {
     `  cloud: { driver: nexus, baseUrl: "${upstreamUrl}/nexus/v3", apiKey: bench, connections: ${settings.pool} }`,
     'routes:',
     '  - { service: "*", backend: cloud }',
-    ...(storePath ? [`store: { kind: sqlite, path: "${storePath}" }`] : []),
+    ...(storePath ? [`store: { kind: sqlite, path: "${storePath}" }`] : settings.unique ? [ROUND_SIZED_MEMORY_STORE] : []),
     '',
   ].join('\n');
 }
@@ -177,11 +177,14 @@ async function main() {
 
 /**
  * With a fresh externalId per request every create leaves an idempotency record and an id-index entry in the
- * gateway's memory store (DESIGN §7), bounded at 200,000 keys: a gateway answering several thousand creates a
- * second would fill it within the rounds and then measure its refusals. So c is started afresh for each round,
- * unless profiled (one profile per process).
+ * gateway's memory store (DESIGN §7), for a day, and a full store refuses new ones as try-again: a gateway
+ * answering several thousand creates a second would fill it and then measure its refusals. So c is started
+ * afresh for each round (unless profiled: one profile per process), with a store sized for a round — the default
+ * 200,000 keys hold 100,000 creates, some 10 s of a fast machine's flat-out run — whose records then count in its
+ * memory, as a day's records would in production.
  */
 const freshGatewayEachRound = settings.unique && !settings.profile;
+const ROUND_SIZED_MEMORY_STORE = 'store: { kind: memory, maxEntries: 2000000, maxBytes: 536870912 }';
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -203,7 +206,7 @@ function report(targets, runs, moderate, peakRss, profileDir, gatewayWindows) {
       ` ${settings.rounds} round(s) interleaved ${targets.map((t) => t.key).join(' → ')} (medians), upstream pool ${settings.pool} keep-alive connections,` +
       ` ${settings.unique ? 'a fresh externalId per request' : `one fixed body per target (externalId ${FIXED_ID})`}, NODE_ENV=production,` +
       ` gateway logging at info to ${settings.gatewayLog}${settings.profile ? ', gateway c under --cpu-prof (slower than unprofiled)' : ''}` +
-      `${freshGatewayEachRound ? ', gateway c started afresh each round (its memory store then holds one round\'s creates; peak RSS is the largest of the rounds)' : ''}.` +
+      `${freshGatewayEachRound ? ', gateway c started afresh each round with a memory store of 2,000,000 keys (it then holds one round\'s creates; peak RSS is the largest of the rounds)' : ''}.` +
       ' Load generator: autocannon in the bench process, on the same machine; server CPU µs/req is the CPU time of the front process of' +
       ' each target (the upstream for a, the proxy for b, the gateway for c and f, the floor for d, all processes of e) divided by the' +
       ' responses; peak RSS is VmHWM at the end of the run (summed over e\'s processes).',

@@ -34,7 +34,19 @@ function buildIfStale() {
   const builtAt = mtime(built);
   if (builtAt > 0 && builtAt >= inputs) return;
   process.stderr.write(builtAt > 0 ? 'omgw: sources changed since the last build, compiling…\n' : 'omgw: first run, compiling…\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  let tsc;
+  try {
+    tsc = require.resolve('typescript/bin/tsc');
+  } catch {
+    process.stderr.write('omgw: cannot compile: TypeScript is not installed here (`npm ci` installs it)\n');
+    process.exit(1);
+  }
+  try {
+    execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  } catch (err) {
+    // The compiler has printed why.
+    process.exit(typeof err.status === 'number' && err.status > 0 ? err.status : 1);
+  }
 }
 
 module.exports = { buildIfStale };
