@@ -46,13 +46,21 @@ describe('memory state store bounds', () => {
   });
 });
 
+const VALUES: ((step: number) => string)[] = [
+  (step) => `v${step}`,
+  (step) => `v${step}`.repeat(1 + (step % 40)),
+  (step) => `ü${step}€`.repeat(1 + (step % 7)),
+  () => '',
+  (step) => (step % 50 === 0 ? `big${step}`.repeat(40_000) : `m${step}`),
+];
+
 describe('memory state store slots', () => {
   test('keys set, rewritten, expired and deleted in any order read back as a plain map of them would', async () => {
     // Slots are given back and taken again: a seeded random walk against the simplest model of the contract.
     let now = 0;
     let seed = 42;
     const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
-    const store = new MemoryStateStore({ maxEntries: 5_000, maxBytes: 1 << 24, now: () => now });
+    const store = new MemoryStateStore({ maxEntries: 5_000, maxBytes: 1 << 30, now: () => now });
     const model = new Map<string, { value: string; expiresAt: number }>();
     const alive = (key: string) => {
       const entry = model.get(key);
@@ -64,8 +72,9 @@ describe('memory state store slots', () => {
       model.set(`k${i}`, { value: `first${i}`, expiresAt: Infinity });
     }
     for (let step = 0; step < 40_000; step++) {
-      const key = `k${random(2_000)}`;
-      const value = `v${step}`.repeat(1 + random(3));
+      // Keys and values in and out of ASCII, short and long, now and then large.
+      const key = random(7) === 0 ? `ké€😀${random(2_000)}` : `k${random(2_000)}`;
+      const value = VALUES[random(VALUES.length)]!(step);
       const ttl = random(4) === 0 ? undefined : 1 + random(50);
       const expiresAt = ttl === undefined ? Infinity : now + ttl;
       switch (random(5)) {
@@ -96,6 +105,8 @@ describe('memory state store slots', () => {
       }
       if (random(10) === 0) now += 1 + random(5);
     }
-    for (let i = 0; i < 2_000; i++) expect(await store.get(`k${i}`)).toBe(alive(`k${i}`)?.value);
+    for (let i = 0; i < 2_000; i++) {
+      for (const key of [`k${i}`, `ké€😀${i}`]) expect(await store.get(key)).toBe(alive(key)?.value);
+    }
   });
 });
