@@ -3,5 +3,7 @@
 // been built: npm skips a bin whose file is missing, and npx then keeps that bin-less install in its cache, failing
 // with "omgw: not found" long after the build exists. It compiles when the sources are newer, as `npm start` does.
 'use strict';
-require('../scripts/build-if-stale.js').buildIfStale();
+// A cluster worker runs this file again (server.workers): its primary has already built, and two workers must not
+// compile at once.
+if (require('node:cluster').isPrimary) require('../scripts/build-if-stale.js').buildIfStale();
 require('../dist/cli.js');

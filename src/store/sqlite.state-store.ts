@@ -190,7 +190,9 @@ function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(10 * attempt, 200));
         continue;
       }
-      throw new GatewayError('upstream_unavailable', `The sqlite state store could not be opened (${safeDetail(err)})`, {}, { cause: err });
+      // Without a SQLite code it is the file itself (a missing folder, a path that is a directory).
+      const detail = code ? `sqlite: ${code}` : 'sqlite: the file cannot be opened';
+      throw new GatewayError('upstream_unavailable', `The sqlite state store could not be opened (${detail})`, {}, { cause: err });
     }
   }
 }
