@@ -7,6 +7,7 @@ import { createCommandPipeline } from './core/command-pipeline';
 import type { Driver } from './core/driver';
 import { DEFAULT_INDEX_TTL_MS, InteractionIndex, type InteractionLocation } from './core/interaction-index';
 import type { StateStore } from './core/state-store';
+import { SlotSet } from './core/slot-set';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './gateway-config';
 import { baseUrlWarnings } from './drivers/base-url';
@@ -14,7 +15,7 @@ import { createDriver } from './drivers/registry';
 import type { GatewayError } from './core/errors';
 import { assertInScope } from './http/credentials';
 import { createCorsPolicy } from './http/cors';
-import { createDialectListener, OPS, type RequestRecord } from './http/listener';
+import { createDialectListener, OPS, type InFlightRequest, type RequestRecord } from './http/listener';
 import { RequestLimits } from './http/request-limits';
 import { DialectRouter } from './http/router';
 import type { InboundDeps, InboundRequest, InboundRouter } from './http/wire';
@@ -141,7 +142,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     return { ready: storeHealth.ok && Object.values(backends).every((b) => b.ok), backends, store: storeHealth };
   };
   const ops = createOpsApp(ready, metrics);
-  const inFlight = new Set<{ fail(error: GatewayError): void }>();
+  const inFlight = new SlotSet<InFlightRequest>();
   const listener = createDialectListener({
     router: new DialectRouter(routers),
     bodyLimit: config.server.bodyLimit,
@@ -161,7 +162,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ops,
     warnings: startupWarnings(config),
     abortInFlight(error) {
-      for (const request of [...inFlight]) request.fail(error);
+      for (const request of inFlight.snapshot()) request.fail(error);
     },
     ready,
     async close(graceMs = Infinity) {

@@ -1,7 +1,8 @@
-import { createServer, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, type Gateway } from './app';
 import { GatewayError } from './core/errors';
+import { SlotSet, type Slotted } from './core/slot-set';
 import type { Logger } from './core/logger';
 import type { GatewayConfig } from './gateway-config';
 import { PipeliningGuard } from './http/pipelining';
@@ -34,11 +35,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   for (const w of gateway.warnings) logger.warn(w);
   // Answers still being written when shutdown starts: they are told to close their connection, so a keep-alive
   // client does not hold the drain open until shutdownTimeoutMs.
-  const open = new Set<ServerResponse>();
+  const open = new SlotSet<TrackedResponse>();
   let closing: Promise<void> | undefined;
   const pipelining = new PipeliningGuard();
   // One shared 'close' listener per response (no closure, no `once` wrapper): this runs on every request.
-  function onResponseClose(this: ServerResponse): void {
+  function onResponseClose(this: TrackedResponse): void {
     pipelining.answered(this);
     open.delete(this);
   }
@@ -69,7 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     (closing ??= (async () => {
       const started = Date.now();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+      for (const res of open.snapshot()) if (!res.headersSent) res.setHeader('connection', 'close');
       server.closeIdleConnections();
       // What is still pending at the timeout is answered "try again" in its dialect (the caller may retry
       // elsewhere; a create with an externalId is not made twice), then whatever is left is closed.
@@ -85,15 +86,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return { server, gateway, url: `http://${host}:${address.port}`, shutdown };
 }
 
+/** Node's response with its place among the answers still open (see SlotSet: one is added and removed per request). */
+class TrackedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> implements Slotted {
+  slot = -1;
+}
+
 /**
  * node:http's own timers (DESIGN §8; hostile clients): headers must arrive within headersTimeoutMs, and Node's
  * request timeout backs up the gateway's own (which answers a slow body with the dialect's 408) for requests no
  * dialect claims. Idle keep-alive connections close after keepAliveTimeoutMs. Connections are checked every
  * second, not Node's default 30 s, so a timeout is applied close to when it falls due.
  */
-function serverOptions(server: GatewayConfig['server']): ServerOptions {
+function serverOptions(server: GatewayConfig['server']): ServerOptions<typeof IncomingMessage, typeof TrackedResponse> {
   const requestTimeout = server.requestTimeoutMs + REQUEST_TIMEOUT_BACKSTOP_MS;
   return {
+    ServerResponse: TrackedResponse,
     requestTimeout,
     headersTimeout: Math.min(server.headersTimeoutMs, requestTimeout),
     keepAliveTimeout: server.keepAliveTimeoutMs,

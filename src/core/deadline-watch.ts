@@ -1,5 +1,7 @@
+import { SlotSet, type Slotted } from './slot-set';
+
 /** Something that ends by a deadline, read on the watch's clock; `expire` is called once that deadline has passed. */
-export interface Expiring {
+export interface Expiring extends Slotted {
   readonly deadline: number;
   expire(): void;
 }
@@ -19,7 +21,8 @@ export interface DeadlineWatchOptions {
  * practice, so under load it fires about once per timeout period.
  */
 export class DeadlineWatch<T extends Expiring> {
-  private readonly pending = new Set<T>();
+  /** A SlotSet, not a Set: one item is added and removed per request (see SlotSet). */
+  private readonly pending = new SlotSet<T>();
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
 
@@ -49,7 +52,9 @@ export class DeadlineWatch<T extends Expiring> {
     this.armedFor = Infinity;
     const now = this.options.now();
     let next = Infinity;
-    for (const item of this.pending) {
+    // An item's expire runs code of its own, which may end other items: each is looked at only while still held.
+    for (const item of this.pending.snapshot()) {
+      if (!this.pending.has(item)) continue;
       if (item.deadline <= now) {
         this.pending.delete(item);
         item.expire();

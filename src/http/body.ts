@@ -26,6 +26,8 @@ export interface BodyReceiver {
 
 /** What the body of one request is waiting for; kept on the request itself (see BODY_READ). */
 class BodyRead {
+  /** Its place among the bodies watched for their deadline. */
+  slot = -1;
   chunks: Buffer[] = [];
   size = 0;
   settled = false;

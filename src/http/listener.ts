@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../core/errors';
+import type { SlotSet, Slotted } from '../core/slot-set';
 import { readBody, type BodyReceiver } from './body';
 import { answerPreflight, preflightOf, type CorsPolicy } from './cors';
 import { decodeIdSegment } from './path';
@@ -33,9 +34,14 @@ export interface ListenerOptions {
    * Requests being handled, each failed with an error by its `fail`: shutdown answers what is still pending with
    * the dialect's "try again" rather than resetting the connection.
    */
-  inFlight?: Set<{ fail(error: GatewayError): void }>;
+  inFlight?: SlotSet<InFlightRequest>;
   /** CORS for browsers (server.cors.origins); undefined when off. */
   cors?: CorsPolicy;
+}
+
+/** A dialect request being handled, as shutdown sees it. */
+export interface InFlightRequest extends Slotted {
+  fail(error: GatewayError): void;
 }
 
 /**
@@ -67,7 +73,9 @@ export function createDialectListener(opts: ListenerOptions): RequestListener {
  * One dialect request from match to answer. A class rather than closures: its steps run on every request, and
  * one object with methods allocates less than a closure per step.
  */
-class Exchange implements BodyReceiver {
+class Exchange implements BodyReceiver, InFlightRequest {
+  /** Its place among the requests in flight. */
+  slot = -1;
   private readonly inbound: InboundRequest;
   private done = false;
 

@@ -29,6 +29,8 @@ interface AttemptScope {
  * body), which undici's own timeouts each cover only in part; the client's DeadlineWatch fires it.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
+  /** Its place among the client's attempts watched for their deadline. */
+  slot = -1;
   /** Our own deadline passed: the attempt was cut here, not by the upstream. */
   aborted = false;
   private abortRequest: ((err: Error) => void) | undefined = undefined;
