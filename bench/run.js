@@ -184,7 +184,8 @@ async function main() {
  * memory, as a day's records would in production.
  */
 const freshGatewayEachRound = settings.unique && !settings.profile;
-const ROUND_SIZED_MEMORY_STORE = 'store: { kind: memory, maxEntries: 2000000, maxBytes: 536870912 }';
+const ROUND_SIZED_STORE_KEYS = 2_000_000;
+const ROUND_SIZED_MEMORY_STORE = `store: { kind: memory, maxEntries: ${ROUND_SIZED_STORE_KEYS}, maxBytes: 536870912 }`;
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -206,7 +207,7 @@ function report(targets, runs, moderate, peakRss, profileDir, gatewayWindows) {
       ` ${settings.rounds} round(s) interleaved ${targets.map((t) => t.key).join(' → ')} (medians), upstream pool ${settings.pool} keep-alive connections,` +
       ` ${settings.unique ? 'a fresh externalId per request' : `one fixed body per target (externalId ${FIXED_ID})`}, NODE_ENV=production,` +
       ` gateway logging at info to ${settings.gatewayLog}${settings.profile ? ', gateway c under --cpu-prof (slower than unprofiled)' : ''}` +
-      `${freshGatewayEachRound ? ', gateway c started afresh each round with a memory store of 2,000,000 keys (it then holds one round\'s creates; peak RSS is the largest of the rounds)' : ''}.` +
+      `${freshGatewayEachRound ? `, gateway c started afresh each round with a memory store of ${ROUND_SIZED_STORE_KEYS.toLocaleString('en-US')} keys (it then holds one round's creates; peak RSS is the largest of the rounds)` : ''}.` +
       ' Load generator: autocannon in the bench process, on the same machine; server CPU µs/req is the CPU time of the front process of' +
       ' each target (the upstream for a, the proxy for b, the gateway for c and f, the floor for d, all processes of e) divided by the' +
       ' responses; peak RSS is VmHWM at the end of the run (summed over e\'s processes).',

@@ -191,8 +191,7 @@ function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
         continue;
       }
       // Without a SQLite code it is the file itself (a missing folder, a path that is a directory).
-      const detail = code ? `sqlite: ${code}` : 'sqlite: the file cannot be opened';
-      throw new GatewayError('upstream_unavailable', `The sqlite state store could not be opened (${detail})`, {}, { cause: err });
+      throw new GatewayError('upstream_unavailable', `The sqlite state store could not be opened (${safeDetail(err, 'the file cannot be opened')})`, {}, { cause: err });
     }
   }
 }
@@ -223,7 +222,8 @@ function guard<T>(run: () => T): T {
   }
 }
 
-function safeDetail(err: unknown): string {
+/** The SQLite code of an error, never its message (which may hold the file's path); `otherwise` without one. */
+function safeDetail(err: unknown, otherwise = 'not writable'): string {
   const code = (err as { code?: string }).code;
-  return code ? `sqlite: ${code}` : 'sqlite: not writable';
+  return `sqlite: ${code || otherwise}`;
 }
