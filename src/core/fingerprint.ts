@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Command, CommandKind } from './command';
+import { jsonString } from './json-text';
 
 /**
  * A digest of what a command asks for (kind, service, ref, externalId, fields), not of who asked or when (its
@@ -130,10 +131,6 @@ function sortedKeys(record: Record<string, unknown>): string[] {
   return keys;
 }
 
-/** What JSON.stringify would escape: control characters, quote, backslash, and surrogates (lone ones are escaped). */
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
-
-/** JSON.stringify of a string, without its cost for the plain text most keys and values are. */
 function writeString(value: string): void {
-  json += NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+  json += jsonString(value);
 }

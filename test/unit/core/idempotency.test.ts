@@ -1,7 +1,10 @@
 import type { CreateCommand } from '../../../src/core/command';
 import { GatewayError } from '../../../src/core/errors';
-import { fingerprintOf } from '../../../src/core/fingerprint';
+import type { Route } from '../../../src/core/dispatcher';
+import { digest, fingerprintOf } from '../../../src/core/fingerprint';
 import { errorOf, IdempotencyRecords, replayOf } from '../../../src/core/idempotency';
+import { idempotencyStage } from '../../../src/core/idempotency.stage';
+import type { Outcome } from '../../../src/core/pipeline';
 import { MemoryStateStore } from '../../../src/store/memory.state-store';
 
 function setup() {
@@ -96,6 +99,47 @@ describe('idempotency records on a state store', () => {
     await records.markUnknown(c.claimed);
     const taken = await records.takeOver((await records.read('k'))!, 'other');
     expect(taken?.record.s === 'pending' && taken.record.g).not.toBe(c.claimed.record.s === 'pending' && c.claimed.record.g);
+  });
+
+  test('a settled record is stored as the JSON of its record, whatever its backend name and result hold', async () => {
+    const { records } = setup();
+    const results = [undefined, { id: 'I1', externalId: 'x"1' }, { id: 'I\\2', userData: [{ key: 'k\u0001', type: 'str', value: 'caf\u00e9 \ud83d\ude00 \ud800' }] }];
+    for (const [i, result] of results.entries()) {
+      for (const backend of ['cloud', 'a "quoted" \\ backend']) {
+        const key = `k${i}${backend}`;
+        const claim = await records.claim(key, 'fp');
+        if (!('claimed' in claim)) throw new Error('expected a claim');
+        expect(await records.complete(claim.claimed, result === undefined ? { backend } as never : { result, backend } as never)).toBe(true);
+        const stored = await records.read(key);
+        expect(stored?.raw).toBe(JSON.stringify(result === undefined ? { s: 'done', fp: 'fp', b: backend } : { s: 'done', fp: 'fp', b: backend, r: result }));
+      }
+    }
+  });
+});
+
+describe('the idempotency stage', () => {
+  test('keeps a record under idem: and the digest of JSON.stringify([dialect, client, service, kind, value])', async () => {
+    const store = new MemoryStateStore({ maxEntries: 1000, maxBytes: 1 << 20 });
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const stage = idempotencyStage(store, { ttlMs: 10_000, waitMs: 100, requestTimeoutMs: 1_000, logger });
+    const route = {} as Route;
+    const next = async (): Promise<Outcome> => ({ result: { id: 'I1' }, backend: 'cloud' }) as Outcome;
+    const cases = [
+      { dialect: 'gms', client: undefined, service: 'svc', externalId: 'xy1', idempotencyKey: undefined },
+      { dialect: 'nexus', client: 'a "key"', service: 's\\v\u0007c', externalId: 'caf\u00e9 \ud83d\ude00 \udc00', idempotencyKey: undefined },
+      { dialect: 'oracle', client: 'crm', service: 'svc', externalId: 'x', idempotencyKey: 'k"\n1' },
+    ];
+    for (const c of cases) {
+      const context = { requestId: 'r', dialect: c.dialect, client: c.client, idempotencyKey: c.idempotencyKey, receivedAt: new Date(0) };
+      const command: CreateCommand = { kind: 'create', service: c.service, context, externalId: c.externalId, userData: [] } as unknown as CreateCommand;
+      await stage.run(command, route, next);
+      const [kind, value] = c.idempotencyKey === undefined ? ['ext', c.externalId] : ['key', c.idempotencyKey];
+      const key = `idem:${digest(JSON.stringify([c.dialect, c.client ?? '', c.service, kind, value]))}`;
+      expect(JSON.parse((await store.get(key))!)).toMatchObject({ s: 'done', b: 'cloud', r: { id: 'I1' } });
+      // The command's context is the caller's again once it has answered: no claim left on it.
+      expect(context).not.toHaveProperty('claimId', expect.anything());
+      expect(context).not.toHaveProperty('priorOutcomeUnknown', expect.anything());
+    }
   });
 });
 

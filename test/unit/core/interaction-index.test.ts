@@ -19,6 +19,21 @@ describe('interaction index', () => {
     expect(asked).toEqual(['SIMID', 'nope']);
   });
 
+  test('each interaction keeps its own service and backend, however creates through several routes interleave', async () => {
+    const index = new InteractionIndex(newStore(), { ttlMs: 60_000, logger: silentLogger });
+    const where = [
+      { service: 'a', backend: 'cloud' },
+      { service: 'a', backend: 'cloud' },
+      { service: 'b', backend: 'cloud' },
+      { service: 'a', backend: 'other' },
+      { service: 'a', backend: 'cloud' },
+      { service: 'q"\\\u0001', backend: 'cloud' },
+      { service: '', backend: '' },
+    ];
+    for (const [i, location] of where.entries()) await index.remember(`I${i}`, location);
+    for (const [i, location] of where.entries()) expect(await index.locate(`I${i}`)).toEqual(location);
+  });
+
   test('numeric aliases are stable per id, distinct between ids, and map back', async () => {
     const index = new InteractionIndex(newStore(), { ttlMs: 60_000, logger: silentLogger });
     const [a1, a2, b] = await Promise.all([index.numericAliasOf('A'), index.numericAliasOf('A'), index.numericAliasOf('B')]);
