@@ -4,7 +4,6 @@ import { GatewayError, invalid, toGatewayError } from './errors';
 import { digest, fingerprintOf } from './fingerprint';
 import { errorOf, IdempotencyRecords, replayOf, type Held } from './idempotency';
 import type { Interaction } from './interaction';
-import { jsonString } from './json-text';
 import type { Logger } from './logger';
 import type { Next, Outcome, Stage } from './pipeline';
 import type { StateStore } from './state-store';
@@ -40,18 +39,14 @@ interface RecordKey {
 }
 
 function recordKeyOf(command: Command): RecordKey | undefined {
-  if (command.context.idempotencyKey !== undefined && WRITES.has(command.kind)) return { store: storeKeyOf(command, 'key', command.context.idempotencyKey), by: 'key' };
-  if (command.kind === 'create' && command.externalId !== undefined) return { store: storeKeyOf(command, 'ext', command.externalId), by: 'externalId' };
-  return undefined;
-}
-
-/**
- * `idem:` and the digest of JSON.stringify([dialect, client, service, kind, value]), that text written out as it
- * would write it (json-text.ts): keys already in a shared store stay the same, at a third of the cost.
- */
-function storeKeyOf(command: Command, kind: 'key' | 'ext', value: string): string {
   const { context } = command;
-  return `idem:${digest(`[${jsonString(context.dialect)},${jsonString(context.client ?? '')},${jsonString(command.service)},"${kind}",${jsonString(value)}]`)}`;
+  if (context.idempotencyKey !== undefined && WRITES.has(command.kind)) {
+    return { store: `idem:${digest(JSON.stringify([context.dialect, context.client ?? '', command.service, 'key', context.idempotencyKey]))}`, by: 'key' };
+  }
+  if (command.kind === 'create' && command.externalId !== undefined) {
+    return { store: `idem:${digest(JSON.stringify([context.dialect, context.client ?? '', command.service, 'ext', command.externalId]))}`, by: 'externalId' };
+  }
+  return undefined;
 }
 
 const inProgress = (): GatewayError =>
@@ -92,19 +87,23 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
       claim = fresh;
     }
     let outcome: Outcome;
-    // The request's own context carries the claim while the command runs, and is put back as it was after: a copy
-    // of the command and its context per idempotent create cost more than the rest of the claim's own work, and
-    // a dialect may send another command with the same context once this one has answered.
-    const { context } = command;
-    const { claimId, priorOutcomeUnknown } = context;
-    context.claimId = claim.record.s === 'pending' ? claim.record.g : undefined;
-    if (resumed) context.priorOutcomeUnknown = true;
+    // The claim rides on the request's own context while the command runs, and is taken off again after: no copy
+    // of the command and its context per idempotent create. A dialect runs one write at a time on a context; should
+    // a context already carry a claim (a second claimed write on it while the first runs), this one gets a copy.
+    const borrowed = command.context.claimId === undefined;
+    const context = borrowed ? command.context : { ...command.context };
+    const { priorOutcomeUnknown } = context;
+    const claimId = claim.record.s === 'pending' ? claim.record.g : undefined;
+    context.claimId = claimId;
+    context.priorOutcomeUnknown = resumed ? true : undefined;
     try {
       try {
-        outcome = await next(command, route);
+        outcome = await next(borrowed ? command : ({ ...command, context } as Command), route);
       } finally {
-        context.claimId = claimId;
-        context.priorOutcomeUnknown = priorOutcomeUnknown;
+        if (borrowed && context.claimId === claimId) {
+          context.claimId = undefined;
+          context.priorOutcomeUnknown = priorOutcomeUnknown;
+        }
       }
     } catch (err) {
       const error = toGatewayError(err);

@@ -118,10 +118,11 @@ export class IdempotencyRecords {
 }
 
 /*
- * The two records every idempotent create writes, as JSON.stringify writes them, written out: V8's JSON.stringify
- * of a small object costs several times a template (≈ 0.8 µs for a pending record, whose time is a double), and
- * both are written on every such create. The result alone goes through JSON.stringify; the texts are the same as
- * its own (test/unit/core/idempotency.test.ts compares them).
+ * The two records every idempotent create writes, in the text JSON.stringify gives their objects, written out:
+ * V8's JSON.stringify of a small object costs several times a template (≈ 790 against 110 ns for a pending record,
+ * whose `at` is a heap number; 470 against 210 ns for a settled one), on every such create. No escaping rule is
+ * copied: a string needing any escape goes to JSON.stringify (json-text.ts), and so does the result. The texts
+ * are compared with JSON.stringify's in test/unit/core/idempotency.test.ts.
  */
 function pendingText(record: Extract<IdempotencyRecord, { s: 'pending' }>): string {
   return `{"s":"pending","fp":${jsonString(record.fp)},"owner":${jsonString(record.owner)},"at":${JSON.stringify(record.at)},"g":${jsonString(record.g)}}`;

@@ -40,20 +40,11 @@ export class InteractionIndex {
   remember(id: string, location: InteractionLocation): Promise<void> {
     // Not async: the store's promise is caught by one handler made once (this runs on every create).
     try {
-      return this.store.set(locationKey(id), this.locationText(location), this.options.ttlMs).catch(this.notRemembered);
+      return this.store.set(locationKey(id), JSON.stringify([location.service, location.backend]), this.options.ttlMs).catch(this.notRemembered);
     } catch (err) {
       this.notRemembered(err);
       return Promise.resolve();
     }
-  }
-
-  /** The last location written, as text: creates through one route repeat it, so it is made once, not per create. */
-  private lastLocation = { service: '', backend: '', text: '["",""]' };
-
-  private locationText({ service, backend }: InteractionLocation): string {
-    const last = this.lastLocation;
-    if (last.service !== service || last.backend !== backend) this.lastLocation = { service, backend, text: JSON.stringify([service, backend]) };
-    return this.lastLocation.text;
   }
 
   private readonly notRemembered = (err: unknown): void => {

@@ -1,4 +1,4 @@
-import type { CreateCommand } from '../../../src/core/command';
+import type { Command, CommandContext, CreateCommand } from '../../../src/core/command';
 import { GatewayError } from '../../../src/core/errors';
 import type { Route } from '../../../src/core/dispatcher';
 import { digest, fingerprintOf } from '../../../src/core/fingerprint';
@@ -104,42 +104,95 @@ describe('idempotency records on a state store', () => {
   test('a settled record is stored as the JSON of its record, whatever its backend name and result hold', async () => {
     const { records } = setup();
     const results = [undefined, { id: 'I1', externalId: 'x"1' }, { id: 'I\\2', userData: [{ key: 'k\u0001', type: 'str', value: 'caf\u00e9 \ud83d\ude00 \ud800' }] }];
+    const odd = ['cloud', 'a "quoted" \\ backend', 'bell\u0007 tab\t', 'lone \udc00 and \ud83d\ude00', ''];
     for (const [i, result] of results.entries()) {
-      for (const backend of ['cloud', 'a "quoted" \\ backend']) {
-        const key = `k${i}${backend}`;
-        const claim = await records.claim(key, 'fp');
+      for (const [j, backend] of odd.entries()) {
+        const fp = odd[(j + 1) % odd.length]!;
+        const key = `k${i}.${j}`;
+        const claim = await records.claim(key, fp);
         if (!('claimed' in claim)) throw new Error('expected a claim');
-        expect(await records.complete(claim.claimed, result === undefined ? { backend } as never : { result, backend } as never)).toBe(true);
+        expect(claim.claimed.raw).toBe(JSON.stringify(claim.claimed.record));
+        expect(await records.complete(claim.claimed, result === undefined ? ({ backend } as never) : ({ result, backend } as never))).toBe(true);
         const stored = await records.read(key);
-        expect(stored?.raw).toBe(JSON.stringify(result === undefined ? { s: 'done', fp: 'fp', b: backend } : { s: 'done', fp: 'fp', b: backend, r: result }));
+        expect(stored?.raw).toBe(JSON.stringify(result === undefined ? { s: 'done', fp, b: backend } : { s: 'done', fp, b: backend, r: result }));
       }
     }
   });
 });
 
 describe('the idempotency stage', () => {
-  test('keeps a record under idem: and the digest of JSON.stringify([dialect, client, service, kind, value])', async () => {
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const route = {} as Route;
+  const setupStage = () => {
     const store = new MemoryStateStore({ maxEntries: 1000, maxBytes: 1 << 20 });
-    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-    const stage = idempotencyStage(store, { ttlMs: 10_000, waitMs: 100, requestTimeoutMs: 1_000, logger });
-    const route = {} as Route;
-    const next = async (): Promise<Outcome> => ({ result: { id: 'I1' }, backend: 'cloud' }) as Outcome;
-    const cases = [
-      { dialect: 'gms', client: undefined, service: 'svc', externalId: 'xy1', idempotencyKey: undefined },
-      { dialect: 'nexus', client: 'a "key"', service: 's\\v\u0007c', externalId: 'caf\u00e9 \ud83d\ude00 \udc00', idempotencyKey: undefined },
-      { dialect: 'oracle', client: 'crm', service: 'svc', externalId: 'x', idempotencyKey: 'k"\n1' },
-    ];
-    for (const c of cases) {
-      const context = { requestId: 'r', dialect: c.dialect, client: c.client, idempotencyKey: c.idempotencyKey, receivedAt: new Date(0) };
-      const command: CreateCommand = { kind: 'create', service: c.service, context, externalId: c.externalId, userData: [] } as unknown as CreateCommand;
-      await stage.run(command, route, next);
-      const [kind, value] = c.idempotencyKey === undefined ? ['ext', c.externalId] : ['key', c.idempotencyKey];
-      const key = `idem:${digest(JSON.stringify([c.dialect, c.client ?? '', c.service, kind, value]))}`;
-      expect(JSON.parse((await store.get(key))!)).toMatchObject({ s: 'done', b: 'cloud', r: { id: 'I1' } });
-      // The command's context is the caller's again once it has answered: no claim left on it.
-      expect(context).not.toHaveProperty('claimId', expect.anything());
-      expect(context).not.toHaveProperty('priorOutcomeUnknown', expect.anything());
+    return { store, stage: idempotencyStage(store, { ttlMs: 10_000, waitMs: 100, requestTimeoutMs: 1_000, logger }) };
+  };
+  const createOn = (context: CommandContext, externalId: string): CreateCommand => ({ kind: 'create', service: 'svc', context, externalId, userData: [] }) as unknown as CreateCommand;
+  const keyOf = (context: CommandContext, externalId: string) => `idem:${digest(JSON.stringify([context.dialect, context.client ?? '', 'svc', 'ext', externalId]))}`;
+  const pendingClaimOf = async (store: MemoryStateStore, key: string) => (JSON.parse((await store.get(key))!) as { s: string; g: string }).g;
+
+  test('runs the caller\'s own command with its claim on the context, and takes the claim off after, answered or failed', async () => {
+    const { store, stage } = setupStage();
+    const context: CommandContext = { requestId: 'r', dialect: 'gms', receivedAt: new Date(0) };
+    for (const fails of [false, true]) {
+      const command = createOn(context, `x${fails}`);
+      const seen: unknown[] = [];
+      const next = async (ran: Command): Promise<Outcome> => {
+        seen.push(ran === command, ran.context.claimId, await pendingClaimOf(store, keyOf(context, `x${fails}`)), ran.context.priorOutcomeUnknown);
+        if (fails) throw new GatewayError('upstream_unavailable', 'down', { applied: 'no' });
+        return { result: { id: 'I1' }, backend: 'cloud' } as Outcome;
+      };
+      const ran = stage.run(command, route, next);
+      await (fails ? expect(ran).rejects.toThrow('down') : ran);
+      expect(seen[0]).toBe(true);
+      expect(seen[1]).toEqual(expect.any(String));
+      expect(seen[1]).toBe(seen[2]);
+      expect(seen[3]).toBeUndefined();
+      expect(context.claimId).toBeUndefined();
+      expect(context.priorOutcomeUnknown).toBeUndefined();
     }
+  });
+
+  test('a retry of a try whose outcome is unknown runs under that try\'s claim id, told so, and leaves the context clean', async () => {
+    const { store, stage } = setupStage();
+    const context: CommandContext = { requestId: 'r', dialect: 'gms', receivedAt: new Date(0) };
+    const command = createOn(context, 'x1');
+    await store.set(keyOf(context, 'x1'), JSON.stringify({ s: 'unknown', fp: fingerprintOf(command), g: 'earlier-claim' }), 10_000);
+    const seen: unknown[] = [];
+    await stage.run(command, route, async (ran) => {
+      seen.push(ran.context.claimId, ran.context.priorOutcomeUnknown);
+      return { result: { id: 'I1' }, backend: 'cloud' } as Outcome;
+    });
+    expect(seen).toEqual(['earlier-claim', true]);
+    expect(context.claimId).toBeUndefined();
+    expect(context.priorOutcomeUnknown).toBeUndefined();
+  });
+
+  test('two claimed writes at once on one context each run under their own claim, and leave it clean', async () => {
+    const { store, stage } = setupStage();
+    const context: CommandContext = { requestId: 'r', dialect: 'gms', receivedAt: new Date(0) };
+    const seen = new Map<string, unknown[]>();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const next = async (ran: Command): Promise<Outcome> => {
+      const externalId = (ran as CreateCommand).externalId!;
+      const before = ran.context.claimId;
+      await gate;
+      seen.set(externalId, [before, ran.context.claimId, await pendingClaimOf(store, keyOf(context, externalId))]);
+      return { result: { id: externalId }, backend: 'cloud' } as Outcome;
+    };
+    const first = stage.run(createOn(context, 'a'), route, next);
+    const second = stage.run(createOn(context, 'b'), route, next);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, second]);
+    for (const externalId of ['a', 'b']) {
+      const [before, after, stored] = seen.get(externalId)!;
+      expect(before).toBe(stored);
+      expect(after).toBe(stored);
+    }
+    expect(seen.get('a')![2]).not.toBe(seen.get('b')![2]);
+    expect(context.claimId).toBeUndefined();
   });
 });
 
