@@ -16,10 +16,10 @@ const { InteractionIndex, DEFAULT_INDEX_TTL_MS } = require(path.join(dist, 'core
 const { DEFAULT_IDEMPOTENCY } = require(path.join(dist, 'core/idempotency.stage.js'));
 const { DEFAULT_OUTBOX } = require(path.join(dist, 'core/outbox.worker.js'));
 const { MemoryStateStore } = require(path.join(dist, 'store/memory.state-store.js'));
+const { silentLogger: silent } = require(path.join(dist, 'core/logger.js'));
 
 const CREATES = Number(process.env.STAGES_CREATES ?? 100_000);
 const ROUNDS = Number(process.env.STAGES_ROUNDS ?? 4);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The create a GMS form of `npm run bench` becomes (gms.mapper); `externalId` false leaves it out. */
 const createOf = (n, externalId) => ({

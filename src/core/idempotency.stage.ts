@@ -95,7 +95,7 @@ export function idempotencyStage(store: StateStore, options: IdempotencyOptions)
     const { priorOutcomeUnknown } = context;
     const claimId = claim.record.s === 'pending' ? claim.record.g : undefined;
     context.claimId = claimId;
-    context.priorOutcomeUnknown = resumed ? true : undefined;
+    if (resumed) context.priorOutcomeUnknown = true;
     try {
       try {
         outcome = await next(borrowed ? command : ({ ...command, context } as Command), route);

@@ -168,6 +168,19 @@ describe('the idempotency stage', () => {
     expect(context.priorOutcomeUnknown).toBeUndefined();
   });
 
+  test('a context that already says an earlier try may have been applied keeps saying so, during the run and after', async () => {
+    const { stage } = setupStage();
+    const context: CommandContext = { requestId: 'r', dialect: 'gms', receivedAt: new Date(0), priorOutcomeUnknown: true };
+    const seen: unknown[] = [];
+    await stage.run(createOn(context, 'x1'), route, async (ran) => {
+      seen.push(ran.context.priorOutcomeUnknown);
+      return { result: { id: 'I1' }, backend: 'cloud' } as Outcome;
+    });
+    expect(seen).toEqual([true]);
+    expect(context.priorOutcomeUnknown).toBe(true);
+    expect(context.claimId).toBeUndefined();
+  });
+
   test('two claimed writes at once on one context each run under their own claim, and leave it clean', async () => {
     const { store, stage } = setupStage();
     const context: CommandContext = { requestId: 'r', dialect: 'gms', receivedAt: new Date(0) };
